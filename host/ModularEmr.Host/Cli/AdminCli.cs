@@ -1,0 +1,159 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using ModularEmr.Host.Accounts;
+using ModularEmr.Host.Data;
+using ModularEmr.Host.Hosting;
+using ModularEmr.Host.Modules;
+using ModularEmr.Sdk.Accounts;
+
+namespace ModularEmr.Host.Cli;
+
+/// <summary>
+/// Administration on the same executable: <c>users add|list|set-password|grant-role</c>,
+/// <c>roles list</c>, <c>modules list</c>. Each command opens the host's data (modules installed as
+/// at a start) without serving requests.
+/// </summary>
+internal static class AdminCli
+{
+    private static readonly string[] Verbs = ["users", "roles", "modules"];
+
+    public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var data = new Option<string?>("--data") { Description = "The data folder (default ./data)", Recursive = true };
+        var modules = new Option<string?>("--modules") { Description = "The modules file (default ./modules.json)", Recursive = true };
+        var root = new RootCommand("ModularEmr administration") { data, modules };
+        root.Add(UsersCommand());
+        root.Add(RolesCommand());
+        root.Add(ModulesCommand());
+
+        var parsed = root.Parse(args);
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+
+        Command UsersCommand()
+        {
+            var users = new Command("users", "Manage user accounts");
+
+            var username = new Argument<string>("username") { Description = "The login name" };
+            var password = new Option<string?>("--password") { Description = "The new password (prefer --password-stdin: command lines end up in shell history)" };
+            var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input" };
+            var roles = new Option<string[]>("--role") { Description = "A role to grant; repeat for several", AllowMultipleArgumentsPerToken = false };
+            var add = new Command("add", "Create a user") { username, password, passwordStdin, roles };
+            add.SetAction((result, cancel) => WithHostAsync(result, async services =>
+            {
+                var secret = await ReadPasswordAsync(result, password, passwordStdin);
+                var account = await services.GetRequiredService<AccountAdministration>().CreateUserAsync(
+                    result.GetRequiredValue(username), secret, result.GetValue(roles) ?? [], personId: null, cancel);
+                await output.WriteLineAsync($"created user {account.Username} ({account.Uuid})");
+            }));
+
+            var list = new Command("list", "List users");
+            list.SetAction((result, cancel) => WithHostAsync(result, async services =>
+            {
+                foreach (var user in await services.GetRequiredService<AccountAdministration>().ListUsersAsync(cancel))
+                {
+                    var roleNames = string.Join(", ", user.Roles.Select(r => r.Name).Order(StringComparer.Ordinal));
+                    var state = user.Retired ? "retired" : user.LockoutUntil > DateTimeOffset.UtcNow ? "locked" : "active";
+                    await output.WriteLineAsync($"{user.Username}\t{user.Uuid}\t{state}\t{roleNames}");
+                }
+            }));
+
+            var setPassword = new Command("set-password", "Set a user's password (also ends a lockout)") { username, password, passwordStdin };
+            setPassword.SetAction((result, cancel) => WithHostAsync(result, async services =>
+            {
+                var secret = await ReadPasswordAsync(result, password, passwordStdin);
+                await services.GetRequiredService<AccountAdministration>().SetPasswordAsync(result.GetRequiredValue(username), secret, cancel);
+                await output.WriteLineAsync($"password of {result.GetRequiredValue(username)} changed");
+            }));
+
+            var roleNames = new Argument<string[]>("roles") { Description = "Roles to grant", Arity = ArgumentArity.OneOrMore };
+            var grantRole = new Command("grant-role", "Grant roles to a user") { username, roleNames };
+            grantRole.SetAction((result, cancel) => WithHostAsync(result, async services =>
+            {
+                await services.GetRequiredService<AccountAdministration>().GrantRolesAsync(result.GetRequiredValue(username), result.GetRequiredValue(roleNames), cancel);
+                await output.WriteLineAsync($"granted {string.Join(", ", result.GetRequiredValue(roleNames))} to {result.GetRequiredValue(username)}");
+            }));
+
+            users.Add(add);
+            users.Add(list);
+            users.Add(setPassword);
+            users.Add(grantRole);
+            return users;
+        }
+
+        Command RolesCommand()
+        {
+            var roles = new Command("roles", "Roles and privileges");
+            var list = new Command("list", "List roles with their privileges");
+            list.SetAction((result, cancel) => WithHostAsync(result, async services =>
+            {
+                foreach (var role in await services.GetRequiredService<IUserAccounts>().ListRolesAsync(cancel))
+                {
+                    var privileges = role.Name == CoreRoles.SystemDeveloper ? "(all privileges)" : string.Join(", ", role.Privileges);
+                    await output.WriteLineAsync($"{role.Name}\t{privileges}");
+                }
+            }));
+            roles.Add(list);
+            return roles;
+        }
+
+        Command ModulesCommand()
+        {
+            var command = new Command("modules", "Installed modules");
+            var list = new Command("list", "List modules: id, version, state, path");
+            list.SetAction((result, cancel) => WithHostAsync(result, async services =>
+            {
+                var registry = services.GetRequiredService<ModuleRegistry>();
+                foreach (var module in await registry.DescribeAsync(services.GetRequiredService<CoreDbContext>(), cancel))
+                {
+                    await output.WriteLineAsync($"{module.Id}\t{module.Version ?? "?"}\t{module.State}\t{module.Path}");
+                }
+            }));
+            command.Add(list);
+            return command;
+        }
+
+        async Task<int> WithHostAsync(ParseResult result, Func<IServiceProvider, Task> action)
+        {
+            var hostArgs = new List<string> { "--Logging:LogLevel:Default=Warning" };
+            if (result.GetValue(data) is { } dataDirectory)
+            {
+                hostArgs.AddRange(["--data", dataDirectory]);
+            }
+
+            if (result.GetValue(modules) is { } modulesFile)
+            {
+                hostArgs.AddRange(["--modules", modulesFile]);
+            }
+
+            try
+            {
+                await using var app = await EmrHost.BuildAsync([.. hostArgs], HostPurpose.AdminCommand);
+                await using var scope = app.Services.CreateAsyncScope();
+                await action(scope.ServiceProvider);
+                return 0;
+            }
+            catch (AccountException ex)
+            {
+                await error.WriteLineAsync($"error: {ex.Message}");
+                return 1;
+            }
+            catch (Exception ex) when (ex is StartupException or OptionsValidationException)
+            {
+                await error.WriteLineAsync($"error: {ex.Message}");
+                return EmrProgram.ConfigurationError;
+            }
+        }
+
+        async Task<string> ReadPasswordAsync(ParseResult result, Option<string?> password, Option<bool> fromStdin)
+        {
+            if (result.GetValue(fromStdin))
+            {
+                return (await Console.In.ReadLineAsync())?.TrimEnd('\r', '\n') ?? throw new AccountException("no password on standard input");
+            }
+
+            return result.GetValue(password) ?? throw new AccountException("give the password with --password-stdin (or --password)");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ModularEmr.Host.Data;
+
+/// <summary>The host's own tables. Modules never see this context: they use the sdk contracts.</summary>
+internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : DbContext(options)
+{
+    /// <summary>The identifier of the host's migrations history, as a module id would be.</summary>
+    public const string MigrationsOwner = "core";
+
+    public DbSet<Person> Persons => Set<Person>();
+    public DbSet<PersonName> PersonNames => Set<PersonName>();
+    public DbSet<PersonAddress> PersonAddresses => Set<PersonAddress>();
+    public DbSet<Patient> Patients => Set<Patient>();
+    public DbSet<PatientIdentifier> PatientIdentifiers => Set<PatientIdentifier>();
+    public DbSet<PatientIdentifierType> PatientIdentifierTypes => Set<PatientIdentifierType>();
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+    public DbSet<Role> Roles => Set<Role>();
+    public DbSet<Privilege> Privileges => Set<Privilege>();
+    public DbSet<ScopeDefinition> Scopes => Set<ScopeDefinition>();
+    public DbSet<ModuleState> ModuleStates => Set<ModuleState>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Lower-case text uuids, as OpenMRS and FHIR write them.
+        configurationBuilder.Properties<Guid>().HaveConversion<string>().HaveMaxLength(38);
+
+        // SQLite cannot order or compare DateTimeOffset; UTC ticks can be, and keep the instant exactly.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Person>(person =>
+        {
+            person.ToTable("person");
+            Audited(person);
+            person.Property(p => p.Gender).HasMaxLength(50).IsRequired();
+            person.Property(p => p.Version).IsConcurrencyToken();
+            person.HasMany(p => p.Names).WithOne(n => n.Person).HasForeignKey(n => n.PersonId);
+            person.HasMany(p => p.Addresses).WithOne(a => a.Person).HasForeignKey(a => a.PersonId);
+        });
+
+        modelBuilder.Entity<PersonName>(name =>
+        {
+            name.ToTable("person_name");
+            Audited(name);
+            // Field lengths of OpenMRS's person_name table.
+            name.Property(n => n.Prefix).HasMaxLength(50);
+            name.Property(n => n.GivenName).HasMaxLength(50);
+            name.Property(n => n.MiddleName).HasMaxLength(50);
+            name.Property(n => n.FamilyNamePrefix).HasMaxLength(50);
+            name.Property(n => n.FamilyName).HasMaxLength(50);
+            name.Property(n => n.FamilyName2).HasMaxLength(50);
+            name.Property(n => n.FamilyNameSuffix).HasMaxLength(50);
+            name.Property(n => n.Degree).HasMaxLength(50);
+            name.HasIndex(n => n.FamilyName);
+            name.HasIndex(n => n.GivenName);
+        });
+
+        modelBuilder.Entity<PersonAddress>(address =>
+        {
+            address.ToTable("person_address");
+            Audited(address);
+            address.Property(a => a.Address1).HasMaxLength(255);
+            address.Property(a => a.Address2).HasMaxLength(255);
+            address.Property(a => a.CityVillage).HasMaxLength(255);
+            address.Property(a => a.StateProvince).HasMaxLength(255);
+            address.Property(a => a.PostalCode).HasMaxLength(50);
+            address.Property(a => a.Country).HasMaxLength(50);
+        });
+
+        modelBuilder.Entity<Patient>(patient =>
+        {
+            patient.ToTable("patient");
+            patient.HasKey(p => p.PersonId);
+            patient.HasOne(p => p.Person).WithOne(p => p.Patient).HasForeignKey<Patient>(p => p.PersonId);
+            patient.HasMany(p => p.Identifiers).WithOne(i => i.Patient).HasForeignKey(i => i.PatientId);
+            patient.Property(p => p.VoidReason).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<PatientIdentifierType>(type =>
+        {
+            type.ToTable("patient_identifier_type");
+            type.HasIndex(t => t.Uuid).IsUnique();
+            type.HasIndex(t => t.Name).IsUnique();
+            type.Property(t => t.Name).HasMaxLength(50);
+            type.Property(t => t.Description).HasMaxLength(255);
+            type.Property(t => t.SystemUri).HasMaxLength(255);
+        });
+
+        modelBuilder.Entity<PatientIdentifier>(identifier =>
+        {
+            identifier.ToTable("patient_identifier");
+            Audited(identifier);
+            identifier.Property(i => i.Identifier).HasMaxLength(50);
+            identifier.HasIndex(i => new { i.IdentifierTypeId, i.Identifier });
+        });
+
+        modelBuilder.Entity<UserAccount>(user =>
+        {
+            user.ToTable("users");
+            user.HasIndex(u => u.Uuid).IsUnique();
+            user.HasIndex(u => u.NormalizedUsername).IsUnique();
+            user.Property(u => u.Username).HasMaxLength(50);
+            user.Property(u => u.NormalizedUsername).HasMaxLength(50);
+            user.Property(u => u.PasswordHash).HasMaxLength(255);
+            user.HasOne(u => u.Person).WithMany().HasForeignKey(u => u.PersonId);
+            user.HasMany(u => u.Roles).WithMany(r => r.Users).UsingEntity("user_role");
+        });
+
+        modelBuilder.Entity<Role>(role =>
+        {
+            role.ToTable("role");
+            role.HasIndex(r => r.Uuid).IsUnique();
+            role.HasIndex(r => r.Name).IsUnique();
+            role.Property(r => r.Name).HasMaxLength(50);
+            role.Property(r => r.Description).HasMaxLength(1024);
+            role.HasMany(r => r.Privileges).WithMany(p => p.Roles).UsingEntity("role_privilege");
+        });
+
+        modelBuilder.Entity<Privilege>(privilege =>
+        {
+            privilege.ToTable("privilege");
+            privilege.HasIndex(p => p.Uuid).IsUnique();
+            privilege.HasIndex(p => p.Name).IsUnique();
+            privilege.Property(p => p.Name).HasMaxLength(255);
+            privilege.Property(p => p.Description).HasMaxLength(1024);
+        });
+
+        modelBuilder.Entity<ScopeDefinition>(scope =>
+        {
+            scope.ToTable("oauth_scope");
+            scope.HasIndex(s => s.Name).IsUnique();
+            scope.Property(s => s.Name).HasMaxLength(100);
+            scope.Property(s => s.ModuleId).HasMaxLength(100);
+            scope.Property(s => s.DisplayName).HasMaxLength(255);
+            scope.Property(s => s.Description).HasMaxLength(1024);
+        });
+
+        modelBuilder.Entity<ModuleState>(state =>
+        {
+            state.ToTable("module_state");
+            state.HasKey(s => s.ModuleId);
+            state.Property(s => s.ModuleId).HasMaxLength(100);
+            state.Property(s => s.Version).HasMaxLength(50);
+        });
+    }
+
+    private static void Audited<T>(EntityTypeBuilder<T> entity) where T : AuditedData
+    {
+        entity.HasIndex(e => e.Uuid).IsUnique();
+        entity.Property(e => e.VoidReason).HasMaxLength(255);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using ModularEmr.Sdk.Data;
+
+namespace ModularEmr.Host.Data;
+
+/// <summary>The embedded SQLite database in the data folder, shared by the host and every module.</summary>
+internal sealed class SqliteEmrDatabase : IEmrDatabase
+{
+    public SqliteEmrDatabase(string databaseFile)
+    {
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databaseFile,
+            ForeignKeys = true,
+            // Microsoft.Data.Sqlite retries a busy database until the command timeout; writers queue
+            // instead of failing under concurrent load.
+            DefaultTimeout = 30,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public string Provider => "sqlite";
+
+    public string ConnectionString { get; }
+
+    public void Configure(DbContextOptionsBuilder options, string moduleId) =>
+        IgnoreInstallTransactionWarning(options.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable(HistoryTable(moduleId))));
+
+    /// <summary>Points a context at an open connection (the install transaction's).</summary>
+    public static void Configure(DbContextOptionsBuilder options, string moduleId, DbConnection connection) =>
+        IgnoreInstallTransactionWarning(options.UseSqlite(connection, sqlite => sqlite.MigrationsHistoryTable(HistoryTable(moduleId))));
+
+    /// <summary>
+    /// Modules migrate inside the install transaction on purpose (so a failed install leaves no table
+    /// behind); EF Core warns about migrations in a user transaction, which is exactly that.
+    /// </summary>
+    private static void IgnoreInstallTransactionWarning(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.MigrationsUserTransactionWarning));
+
+    public DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
+
+    /// <summary>
+    /// Write-ahead logging lets readers go on while one writer commits; it is a property of the file,
+    /// set once. Synchronous stays FULL (the default): a committed clinical record survives power loss.
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string HistoryTable(string moduleId) => $"__migrations_{moduleId}";
+}

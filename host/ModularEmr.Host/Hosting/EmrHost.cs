@@ -1,0 +1,223 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ModularEmr.Host.Accounts;
+using ModularEmr.Host.Data;
+using ModularEmr.Host.Demo;
+using ModularEmr.Host.Modules;
+using ModularEmr.Host.Records;
+using ModularEmr.Sdk.Accounts;
+using ModularEmr.Sdk.Data;
+using ModularEmr.Sdk.Modules;
+using ModularEmr.Sdk.Security;
+
+namespace ModularEmr.Host.Hosting;
+
+/// <summary>What the built host is for: serving requests, or an admin command that must not be blocked.</summary>
+internal enum HostPurpose
+{
+    Serve,
+    AdminCommand,
+}
+
+/// <summary>
+/// Builds the host: reads the module catalog, loads each module in its own load context, lets them
+/// register services, prepares the database, installs or upgrades modules, seeds demo data, and maps
+/// the pipeline. The same path serves <c>dotnet run</c>, the admin CLI and the tests.
+/// </summary>
+internal static class EmrHost
+{
+    public static async Task<WebApplication> BuildAsync(
+        string[] args,
+        HostPurpose purpose = HostPurpose.Serve,
+        Action<WebApplicationBuilder>? configure = null,
+        CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = EmrSettings.NormalizeArguments(args) });
+        configure?.Invoke(builder);
+        var settings = EmrSettings.From(builder.Configuration, builder.Environment);
+        PrepareDataDirectory(settings.DataDirectory);
+
+        var catalog = ModuleCatalog.Read(settings.ModulesFile, SdkInfo.Version);
+        var loaded = catalog.LoadOrder.Select(LoadedModule.Load).ToList();
+        var registry = new ModuleRegistry(catalog, loaded);
+
+        AddCoreServices(builder, settings, registry);
+        foreach (var module in loaded)
+        {
+            var context = new ModuleContext(module.Catalog.Descriptor, module.Catalog.Settings, builder.Configuration, builder.Environment, settings.Demo, settings.DataDirectory);
+            try
+            {
+                using (module.EnterContextualReflection())
+                {
+                    module.Instance.ConfigureServices(builder.Services, context);
+                }
+            }
+            catch (ModuleSettingsException ex)
+            {
+                throw new ModuleConfigurationException(catalog.ModulesFile, module.Id, ex.Message.Replace($"settings of module '{module.Id}' are invalid", "settings are invalid", StringComparison.Ordinal), ex);
+            }
+        }
+
+        var app = builder.Build();
+        await PrepareDatabaseAsync(app.Services, cancellationToken);
+
+        var installer = app.Services.GetRequiredService<ModuleInstaller>();
+        foreach (var module in loaded)
+        {
+            await installer.InstallOrUpgradeAsync(module, settings.Demo, cancellationToken);
+        }
+
+        if (purpose == HostPurpose.Serve)
+        {
+            await PrepareAccountsAsync(app.Services, loaded, settings, cancellationToken);
+        }
+
+        ConfigurePipeline(app, loaded);
+        return app;
+    }
+
+    private static void AddCoreServices(WebApplicationBuilder builder, EmrSettings settings, ModuleRegistry registry)
+    {
+        var services = builder.Services;
+        var database = new SqliteEmrDatabase(settings.DatabaseFile);
+        services.AddSingleton(settings);
+        services.AddSingleton(registry);
+        services.AddSingleton(database);
+        services.AddSingleton<IEmrDatabase>(database);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDbContext<CoreDbContext>(options => database.Configure(options, CoreDbContext.MigrationsOwner));
+
+        services.AddOptions<AccountOptions>().Bind(builder.Configuration.GetSection(AccountOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddScoped<IUserAccounts, UserAccounts>();
+        services.AddScoped<IUserSignIn, UserSignIn>();
+        services.AddScoped<AccountAdministration>();
+        services.AddScoped<IPersonRecords, PersonRecords>();
+        services.AddScoped<IPatientRecords, PatientRecords>();
+        services.AddScoped<IScopeCatalog, ScopeCatalog>();
+        services.AddScoped<DemoData>();
+        services.AddSingleton<ModuleInstaller>();
+        services.AddHostedService<ModuleLifecycleService>();
+
+        // Cookie and antiforgery keys live in the data folder, so sessions survive a restart.
+        services.AddDataProtection()
+            .SetApplicationName("ModularEmr")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys", "data-protection")));
+
+        services.AddAuthentication(IUserSignIn.CookieScheme).AddCookie(IUserSignIn.CookieScheme, cookie =>
+        {
+            cookie.Cookie.Name = ".ModularEmr.Session";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        services.AddAuthorization();
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = ".ModularEmr.Antiforgery");
+        services.AddProblemDetails();
+    }
+
+    private static void ConfigurePipeline(WebApplication app, IReadOnlyList<LoadedModule> loaded)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+
+        // A module's requests run in its reflection context (see LoadedModule.EnterContextualReflection).
+        app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<ModuleEndpointMetadata>() is { } owner)
+            {
+                using (owner.Module.EnterContextualReflection())
+                {
+                    await next(context);
+                }
+            }
+            else
+            {
+                await next(context);
+            }
+        });
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        foreach (var module in loaded)
+        {
+            using (module.EnterContextualReflection())
+            {
+                module.Instance.ConfigureMiddleware(app);
+            }
+        }
+
+        app.MapHostApi();
+        foreach (var module in loaded)
+        {
+            var group = app.MapGroup(string.Empty).WithMetadata(new ModuleEndpointMetadata(module));
+            using (module.EnterContextualReflection())
+            {
+                module.Instance.MapEndpoints(group);
+            }
+        }
+    }
+
+    private static async Task PrepareDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<SqliteEmrDatabase>().PrepareAsync(cancellationToken);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CoreDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        await CoreMetadata.EnsureAsync(db, cancellationToken);
+    }
+
+    private static async Task PrepareAccountsAsync(IServiceProvider services, IReadOnlyList<LoadedModule> loaded, EmrSettings settings, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        if (!settings.Demo)
+        {
+            var accounts = scope.ServiceProvider.GetRequiredService<AccountAdministration>();
+            foreach (var (username, password) in DemoData.Accounts)
+            {
+                if (await accounts.HasPasswordAsync(username, password, cancellationToken))
+                {
+                    throw new StartupException(
+                        $"user '{username}' still has its demo password; outside Development and --demo the host will not start until it is changed: ModularEmr.Host users set-password {username}");
+                }
+            }
+
+            return;
+        }
+
+        await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(cancellationToken);
+        foreach (var module in loaded)
+        {
+            using (module.EnterContextualReflection())
+            {
+                await module.Instance.SeedDemoDataAsync(scope.ServiceProvider, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The data folder holds the database and keys: only its owner may read it.</summary>
+    private static void PrepareDataDirectory(string path)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(path);
+            }
+            else
+            {
+                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"data folder {path} cannot be created: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using ModularEmr.Host.Hosting;
+
+return await EmrProgram.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,154 @@
+using Microsoft.EntityFrameworkCore;
+using ModularEmr.Host.Data;
+using ModularEmr.Sdk.Data;
+
+namespace ModularEmr.Host.Records;
+
+/// <summary>Patients over the core database.</summary>
+internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock) : IPatientRecords
+{
+    private static readonly string[] Genders = ["M", "F", "O", "U"];
+
+    public async Task<PatientRecord?> GetAsync(Guid uuid, CancellationToken cancellationToken = default)
+    {
+        var patient = await WithDetails(db.Patients.AsNoTracking()).SingleOrDefaultAsync(p => p.Person.Uuid == uuid, cancellationToken);
+        return patient is null ? null : RecordMapping.ToRecord(patient, await RecordMapping.UserUuidsAsync(db, [patient.Person], cancellationToken));
+    }
+
+    public async Task<Page<PatientRecord>> SearchAsync(RecordQuery query, CancellationToken cancellationToken = default)
+    {
+        var text = query.Text?.Trim();
+        var byName = RecordSearch.ByName(db.Persons.AsNoTracking().Where(p => p.Patient != null), query).Select(p => p.Id);
+        var byIdentifier = db.PatientIdentifiers.Where(i => !i.Voided && i.Identifier == text).Select(i => i.PatientId);
+        var ids = string.IsNullOrEmpty(text) ? byName : byName.Union(byIdentifier);
+        var matches = db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && (query.IncludeVoided || !p.Patient!.Voided));
+
+        var total = await matches.CountAsync(cancellationToken);
+        var pageIds = await RecordSearch.OrderByName(matches).Skip(query.StartIndex).Take(query.Limit).Select(p => p.Id).ToListAsync(cancellationToken);
+        var patients = await WithDetails(db.Patients.AsNoTracking()).Where(p => pageIds.Contains(p.PersonId)).ToListAsync(cancellationToken);
+        var users = await RecordMapping.UserUuidsAsync(db, patients.Select(p => p.Person), cancellationToken);
+        var byId = patients.ToDictionary(p => p.PersonId);
+        return new Page<PatientRecord>(pageIds.Select(id => RecordMapping.ToRecord(byId[id], users)).ToList(), total);
+    }
+
+    public async Task<IReadOnlyList<IdentifierTypeRecord>> ListIdentifierTypesAsync(CancellationToken cancellationToken = default) =>
+        (await db.PatientIdentifierTypes.AsNoTracking().Where(t => !t.Retired).OrderBy(t => t.Name).ToListAsync(cancellationToken))
+            .Select(RecordMapping.ToRecord).ToList();
+
+    public async Task<PatientRecord> CreateAsync(NewPatient patient, Guid? actingUserUuid, CancellationToken cancellationToken = default)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (!Genders.Contains(patient.Gender))
+        {
+            Add("gender", "gender must be one of M, F, O, U");
+        }
+
+        if (patient.Birthdate is { } birthdate && birthdate > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+        {
+            Add("birthdate", "birthdate cannot be in the future");
+        }
+
+        if (patient.Names.Count == 0)
+        {
+            Add("names", "at least one name is required");
+        }
+
+        for (var i = 0; i < patient.Names.Count; i++)
+        {
+            foreach (var (field, messages) in NameValidation.Check(patient.Names[i], $"names[{i}]."))
+            {
+                errors[field] = messages;
+            }
+        }
+
+        if (patient.Identifiers.Count == 0)
+        {
+            Add("identifiers", "at least one identifier is required");
+        }
+
+        var typeNames = patient.Identifiers.Select(i => i.TypeName).Distinct().ToList();
+        var types = await db.PatientIdentifierTypes.Where(t => typeNames.Contains(t.Name) && !t.Retired).ToDictionaryAsync(t => t.Name, cancellationToken);
+        for (var i = 0; i < patient.Identifiers.Count; i++)
+        {
+            var identifier = patient.Identifiers[i];
+            if (string.IsNullOrWhiteSpace(identifier.Value) || identifier.Value.Trim().Length > 50)
+            {
+                Add($"identifiers[{i}].identifier", "identifier is required and at most 50 characters");
+            }
+            else if (!types.TryGetValue(identifier.TypeName, out var type))
+            {
+                Add($"identifiers[{i}].identifierType", $"identifier type '{identifier.TypeName}' does not exist");
+            }
+            else if (await db.PatientIdentifiers.AnyAsync(x => !x.Voided && x.IdentifierTypeId == type.Id && x.Identifier == identifier.Value.Trim(), cancellationToken))
+            {
+                Add($"identifiers[{i}].identifier", $"identifier '{identifier.Value.Trim()}' of type '{type.Name}' is already in use");
+            }
+        }
+
+        if (patient.Uuid is { } requested && await db.Persons.AnyAsync(p => p.Uuid == requested, cancellationToken))
+        {
+            Add("uuid", $"uuid {requested} is already in use");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new RecordValidationException(
+                "The patient is not valid: " + string.Join("; ", errors.Values.SelectMany(v => v)),
+                errors.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value, StringComparer.Ordinal));
+        }
+
+        var actor = actingUserUuid is { } uuid ? await db.Users.Where(u => u.Uuid == uuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) : null;
+        var now = clock.GetUtcNow();
+        var person = new Person
+        {
+            Uuid = patient.Uuid ?? Guid.NewGuid(),
+            Gender = patient.Gender,
+            Birthdate = patient.Birthdate,
+            BirthdateEstimated = patient.BirthdateEstimated,
+            CreatorId = actor,
+            DateCreated = now,
+        };
+        var preferredIndex = Math.Max(0, patient.Names.ToList().FindIndex(n => n.Preferred));
+        for (var i = 0; i < patient.Names.Count; i++)
+        {
+            var name = new PersonName { CreatorId = actor, DateCreated = now };
+            PersonRecords.Apply(name, patient.Names[i]);
+            name.Preferred = i == preferredIndex;
+            person.Names.Add(name);
+        }
+
+        var preferredIdentifier = Math.Max(0, patient.Identifiers.ToList().FindIndex(i => i.Preferred));
+        person.Patient = new Patient
+        {
+            CreatorId = actor,
+            DateCreated = now,
+            Identifiers = patient.Identifiers.Select((identifier, i) => new PatientIdentifier
+            {
+                Identifier = identifier.Value.Trim(),
+                IdentifierType = types[identifier.TypeName],
+                Preferred = i == preferredIdentifier,
+                CreatorId = actor,
+                DateCreated = now,
+            }).ToList(),
+        };
+        db.Persons.Add(person);
+        await db.SaveChangesAsync(cancellationToken);
+        return (await GetAsync(person.Uuid, cancellationToken))!;
+
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+
+            list.Add(message);
+        }
+    }
+
+    private static IQueryable<Patient> WithDetails(IQueryable<Patient> patients) => patients
+        .Include(p => p.Person).ThenInclude(p => p.Names)
+        .Include(p => p.Person).ThenInclude(p => p.Addresses)
+        .Include(p => p.Identifiers).ThenInclude(i => i.IdentifierType)
+        .AsSplitQuery();
+}
