@@ -147,6 +147,36 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
             state.Property(s => s.ModuleId).HasMaxLength(100);
             state.Property(s => s.Version).HasMaxLength(50);
         });
+
+        UseSnakeCaseColumns(modelBuilder);
+    }
+
+    /// <summary>Column names as OpenMRS writes them: <c>family_name</c>, <c>date_created</c>.</summary>
+    private static void UseSnakeCaseColumns(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.GetColumnName()));
+            }
+        }
+
+        static string SnakeCase(string name)
+        {
+            var builder = new System.Text.StringBuilder(name.Length + 8);
+            for (var i = 0; i < name.Length; i++)
+            {
+                if (char.IsUpper(name[i]) && i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1])))
+                {
+                    builder.Append('_');
+                }
+
+                builder.Append(char.ToLowerInvariant(name[i]));
+            }
+
+            return builder.ToString();
+        }
     }
 
     private static void Audited<T>(EntityTypeBuilder<T> entity) where T : AuditedData

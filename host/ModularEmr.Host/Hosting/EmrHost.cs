@@ -21,6 +21,9 @@ internal enum HostPurpose
     AdminCommand,
 }
 
+/// <summary>How an embedding (the tests) adjusts the host: the builder before modules, services after them.</summary>
+internal sealed record HostCustomization(Action<WebApplicationBuilder>? Builder = null, Action<IServiceCollection>? Services = null);
+
 /// <summary>
 /// Builds the host: reads the module catalog, loads each module in its own load context, lets them
 /// register services, prepares the database, installs or upgrades modules, seeds demo data, and maps
@@ -31,11 +34,11 @@ internal static class EmrHost
     public static async Task<WebApplication> BuildAsync(
         string[] args,
         HostPurpose purpose = HostPurpose.Serve,
-        Action<WebApplicationBuilder>? configure = null,
+        HostCustomization? customization = null,
         CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = EmrSettings.NormalizeArguments(args) });
-        configure?.Invoke(builder);
+        customization?.Builder?.Invoke(builder);
         var settings = EmrSettings.From(builder.Configuration, builder.Environment);
         PrepareDataDirectory(settings.DataDirectory);
 
@@ -60,6 +63,7 @@ internal static class EmrHost
             }
         }
 
+        customization?.Services?.Invoke(builder.Services);
         var app = builder.Build();
         await PrepareDatabaseAsync(app.Services, cancellationToken);
 
