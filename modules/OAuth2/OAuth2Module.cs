@@ -1,8 +1,81 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ModularEmr.Modules.OAuth2.Accounts;
+using ModularEmr.Modules.OAuth2.Authorizations;
+using ModularEmr.Modules.OAuth2.Clients;
+using ModularEmr.Modules.OAuth2.Data;
+using ModularEmr.Modules.OAuth2.Keys;
+using ModularEmr.Modules.OAuth2.Pages;
+using ModularEmr.Modules.OAuth2.Protocol;
+using ModularEmr.Modules.OAuth2.Validation;
+using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Modules;
+using ModularEmr.Sdk.Security;
 
 namespace ModularEmr.Modules.OAuth2;
 
-/// <summary>The OAuth2 module (OAuth 2.0 authorization server for EMR clients). Its features arrive with their own issues.</summary>
+/// <summary>
+/// The OAuth 2.0 authorization server (OpenIddict) for EMR clients: client registration, the
+/// authorization-code, implicit, password, client-credentials and refresh-token grants, consent and
+/// revocation, and <see cref="IOAuth2Service"/> for the other modules.
+/// </summary>
 public sealed class OAuth2Module : EmrModule
 {
+    public const string ClientDeveloperRole = "Client Developer";
+    public const string ManageClientsPrivilege = "Manage OAuth2 Client Registrations";
+
+    public override void ConfigureServices(IServiceCollection services, ModuleContext context)
+    {
+        services.AddModuleOptions<OAuth2Options>(context);
+        services.AddModuleDbContext<OAuth2DbContext>(context);
+        var options = new OAuth2Options();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(context.Settings, options);
+        var keys = ServerKeys.LoadOrCreate(context.DataDirectory);
+        services.AddSingleton(keys);
+        services.AddOAuth2Server(options, keys, requireHttps: options.RequireHttps ?? !context.IsDemo);
+
+        services.AddScoped<IOAuth2Service, OAuth2Service>();
+        services.AddScoped<ClientRegistrations>();
+        services.AddScoped<UserAuthorizations>();
+        services.AddScoped<RequestAuthentication>();
+        services.AddSingleton<PasswordGrantThrottle>();
+
+        // The host's sign-in cookie sends people to this module's login page.
+        services.Configure<CookieAuthenticationOptions>(IUserSignIn.CookieScheme, cookie =>
+        {
+            cookie.LoginPath = LoginPage.Path;
+            cookie.LogoutPath = "/ws/oauth2/logout";
+            cookie.ReturnUrlParameter = "returnUrl";
+        });
+    }
+
+    public override async Task InstallAsync(IModuleInstallContext context, CancellationToken cancellationToken)
+    {
+        await context.MigrateAsync<OAuth2DbContext>(cancellationToken);
+        await context.EnsurePrivilegeAsync(ManageClientsPrivilege, "Able to register, edit and delete OAuth2 client applications", cancellationToken);
+        await context.EnsureRoleAsync(ClientDeveloperRole, "Developers of applications that use this system through OAuth2", [ManageClientsPrivilege], cancellationToken);
+        foreach (var scope in OAuth2Scopes.Declared)
+        {
+            await context.DeclareScopeAsync(scope, cancellationToken);
+        }
+    }
+
+    public override Task SeedDemoDataAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<ClientRegistrations>().SeedDemoClientsAsync(cancellationToken);
+
+    public override void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapAuthorizationEndpoint();
+        endpoints.MapTokenEndpoint();
+        endpoints.MapUserInfoAndLogout();
+        endpoints.MapLoginPage();
+        endpoints.MapFragmentExtractor();
+        endpoints.MapClientRegistrationApi();
+        endpoints.MapClientPortal();
+        endpoints.MapAuthorizedAppsApi();
+        endpoints.MapAuthorizedAppsPage();
+    }
 }

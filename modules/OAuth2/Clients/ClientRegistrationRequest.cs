@@ -1,0 +1,50 @@
+namespace ModularEmr.Modules.OAuth2.Clients;
+
+/// <summary>What a developer sends to register or edit a client (JSON API and portal form alike).</summary>
+public sealed record ClientRegistrationRequest
+{
+    public string? Name { get; init; }
+
+    public string? Description { get; init; }
+
+    public string? Website { get; init; }
+
+    /// <summary><c>confidential-web</c>, <c>public-browser</c> or <c>public-native</c>.</summary>
+    public string? ClientType { get; init; }
+
+    public IReadOnlyList<string>? RedirectUris { get; init; }
+
+    /// <summary><c>authorization_code</c>, <c>refresh_token</c>, <c>client_credentials</c>, <c>implicit</c>, <c>password</c>.</summary>
+    public IReadOnlyList<string>? GrantTypes { get; init; }
+
+    public IReadOnlyList<string>? Scopes { get; init; }
+
+    /// <summary>Must be true: the developer accepts the terms of use.</summary>
+    public bool AcceptTerms { get; init; }
+
+    /// <summary>Must be true to choose <c>implicit</c> or <c>password</c>, which RFC 9700 discourages.</summary>
+    public bool AcceptDiscouragedGrants { get; init; }
+}
+
+/// <summary>A registered client as its developer sees it; the secret never appears here.</summary>
+public sealed record ClientView(
+    string ClientId,
+    string Name,
+    string? Description,
+    string? Website,
+    string ClientType,
+    IReadOnlyList<string> RedirectUris,
+    IReadOnlyList<string> GrantTypes,
+    IReadOnlyList<string> Scopes,
+    Guid Owner,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? UpdatedAt);
+
+/// <summary>The answer to a registration or a secret rotation: the only time the secret is shown.</summary>
+public sealed record ClientWithSecret(ClientView Client, string? ClientSecret, IReadOnlyList<string> Warnings);
+
+/// <summary>A registration was refused; RFC 7591 §3.2.2 error codes.</summary>
+public sealed class ClientRegistrationException(string error, string description) : Exception(description)
+{
+    public string Error { get; } = error;
+}

@@ -1,0 +1,408 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using ModularEmr.Modules.OAuth2.Data;
+using ModularEmr.Modules.OAuth2.Pages;
+using ModularEmr.Sdk.Accounts;
+using ModularEmr.Sdk.Security;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace ModularEmr.Modules.OAuth2.Clients;
+
+/// <summary>
+/// Client registration: the rules a client must meet, its OpenIddict application (secret hashed,
+/// permissions, PKCE requirement) and its registration record, kept together.
+/// </summary>
+public sealed class ClientRegistrations(
+    IOpenIddictApplicationManager applications,
+    IOpenIddictTokenManager tokens,
+    IOpenIddictAuthorizationManager authorizations,
+    OAuth2DbContext db,
+    IScopeCatalog scopeCatalog,
+    IUserAccounts accounts,
+    TimeProvider clock)
+{
+    public const string DiscouragedGrantWarning =
+        "RFC 9700 (OAuth 2.0 Security Best Current Practice) discourages the implicit and password grants: the implicit grant exposes tokens in the browser, the password grant hands the user's password to the app. Prefer the authorization code grant with PKCE.";
+
+    private static readonly string[] KnownGrants = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials, GrantTypes.Implicit, GrantTypes.Password];
+    private static readonly Dictionary<string, ClientKind> Kinds = new(StringComparer.Ordinal)
+    {
+        ["confidential-web"] = ClientKind.ConfidentialWeb,
+        ["public-browser"] = ClientKind.PublicBrowser,
+        ["public-native"] = ClientKind.PublicNative,
+    };
+
+    public static string KindName(ClientKind kind) => Kinds.Single(k => k.Value == kind).Key;
+
+    /// <summary>The clients <paramref name="developer"/> may see: their own, or all for a System Developer.</summary>
+    public async Task<IReadOnlyList<ClientView>> ListAsync(EmrUser developer, CancellationToken cancellationToken)
+    {
+        var query = db.ClientRegistrations.AsNoTracking();
+        if (!developer.Roles.Contains(CoreRoles.SystemDeveloper))
+        {
+            query = query.Where(r => r.OwnerUuid == developer.Uuid);
+        }
+
+        var views = new List<ClientView>();
+        foreach (var registration in await query.OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken))
+        {
+            if (await applications.FindByClientIdAsync(registration.ClientId, cancellationToken) is { } application)
+            {
+                views.Add(await ViewAsync(application, registration, cancellationToken));
+            }
+        }
+
+        return views;
+    }
+
+    /// <summary>The client, if <paramref name="developer"/> owns it (or is a System Developer); else null, as if it did not exist.</summary>
+    public async Task<ClientView?> FindAsync(EmrUser developer, string clientId, CancellationToken cancellationToken) =>
+        await FindOwnedAsync(developer, clientId, cancellationToken) is { } found ? await ViewAsync(found.Application, found.Registration, cancellationToken) : null;
+
+    public async Task<ClientWithSecret> RegisterAsync(EmrUser developer, ClientRegistrationRequest request, CancellationToken cancellationToken, string? clientId = null, string? secret = null)
+    {
+        var valid = await ValidateAsync(request, cancellationToken);
+        clientId ??= "emr-" + RandomToken(12).ToLowerInvariant();
+        secret = valid.Kind == ClientKind.ConfidentialWeb ? secret ?? RandomToken(32) : null;
+
+        var descriptor = Describe(valid, clientId);
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        descriptor.ClientSecret = secret;
+        await applications.CreateAsync(descriptor, cancellationToken);
+        db.ClientRegistrations.Add(new ClientRegistration
+        {
+            ClientId = clientId,
+            OwnerUuid = developer.Uuid,
+            Description = valid.Request.Description,
+            Website = valid.Request.Website,
+            Kind = valid.Kind,
+            TermsAcceptedAt = now,
+            CreatedAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        var view = (await FindAsync(developer, clientId, cancellationToken))!;
+        return new ClientWithSecret(view, secret, valid.Warnings);
+    }
+
+    public async Task<ClientWithSecret?> UpdateAsync(EmrUser developer, string clientId, ClientRegistrationRequest request, CancellationToken cancellationToken)
+    {
+        if (await FindOwnedAsync(developer, clientId, cancellationToken) is not { } found)
+        {
+            return null;
+        }
+
+        var valid = await ValidateAsync(request, cancellationToken);
+        if ((valid.Kind == ClientKind.ConfidentialWeb) != (found.Registration.Kind == ClientKind.ConfidentialWeb))
+        {
+            throw new ClientRegistrationException("invalid_client_metadata", "A client cannot change between confidential and public; register a new client instead.");
+        }
+
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, found.Application, cancellationToken);
+        var updated = Describe(valid, clientId);
+        descriptor.DisplayName = updated.DisplayName;
+        descriptor.RedirectUris.Clear();
+        descriptor.RedirectUris.UnionWith(updated.RedirectUris);
+        descriptor.Permissions.Clear();
+        descriptor.Permissions.UnionWith(updated.Permissions);
+        descriptor.Requirements.Clear();
+        descriptor.Requirements.UnionWith(updated.Requirements);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await applications.PopulateAsync(found.Application, descriptor, cancellationToken);
+        await applications.UpdateAsync(found.Application, cancellationToken);
+        found.Registration.Description = valid.Request.Description;
+        found.Registration.Website = valid.Request.Website;
+        found.Registration.Kind = valid.Kind;
+        found.Registration.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ClientWithSecret((await FindAsync(developer, clientId, cancellationToken))!, null, valid.Warnings);
+    }
+
+    /// <summary>A new secret, shown once; the old one stops working at once.</summary>
+    public async Task<ClientWithSecret?> RotateSecretAsync(EmrUser developer, string clientId, CancellationToken cancellationToken)
+    {
+        if (await FindOwnedAsync(developer, clientId, cancellationToken) is not { } found)
+        {
+            return null;
+        }
+
+        if (found.Registration.Kind != ClientKind.ConfidentialWeb)
+        {
+            throw new ClientRegistrationException("invalid_client_metadata", "A public client has no secret to rotate.");
+        }
+
+        var secret = RandomToken(32);
+        await applications.UpdateAsync(found.Application, secret, cancellationToken);
+        var registration = await db.ClientRegistrations.SingleAsync(r => r.ClientId == clientId, cancellationToken);
+        registration.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return new ClientWithSecret((await FindAsync(developer, clientId, cancellationToken))!, secret, []);
+    }
+
+    /// <summary>Deletes the client with all its authorizations and tokens: its tokens die at once.</summary>
+    public async Task<bool> DeleteAsync(EmrUser developer, string clientId, CancellationToken cancellationToken)
+    {
+        if (await FindOwnedAsync(developer, clientId, cancellationToken) is not { } found)
+        {
+            return false;
+        }
+
+        var applicationId = await applications.GetIdAsync(found.Application, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await tokens.RevokeByApplicationIdAsync(applicationId!, cancellationToken);
+        await authorizations.RevokeByApplicationIdAsync(applicationId!, cancellationToken);
+        await applications.DeleteAsync(found.Application, cancellationToken);
+        db.ClientRegistrations.Remove(found.Registration);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>DESIGN §8: Bob's two demo clients, with every declared scope; added or brought up to date.</summary>
+    public async Task SeedDemoClientsAsync(CancellationToken cancellationToken)
+    {
+        if (await accounts.FindByUsernameAsync("bob", cancellationToken) is not { } bob)
+        {
+            return;
+        }
+
+        var scopes = (await scopeCatalog.ListAsync(cancellationToken)).Select(s => s.Scope.Name).ToList();
+        var redirect = "http://127.0.0.1:5173/callback";
+        var demos = new (string ClientId, string? Secret, ClientRegistrationRequest Request)[]
+        {
+            ("xyz-emr", "xyz-emr-secret", new ClientRegistrationRequest
+            {
+                Name = "XYZ EMR", Description = "XYZ hospital's EMR (demo)", Website = "https://xyz.example", ClientType = "confidential-web",
+                RedirectUris = [redirect], GrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials, GrantTypes.Password],
+                Scopes = scopes, AcceptTerms = true, AcceptDiscouragedGrants = true,
+            }),
+            ("xyz-spa", null, new ClientRegistrationRequest
+            {
+                Name = "XYZ Patient App", Description = "XYZ hospital's browser app (demo)", Website = "https://xyz.example", ClientType = "public-browser",
+                RedirectUris = [redirect, "http://localhost:5000" + FragmentExtractor.Path + "?client_id=xyz-spa"], GrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.Implicit, GrantTypes.RefreshToken],
+                Scopes = scopes, AcceptTerms = true, AcceptDiscouragedGrants = true,
+            }),
+        };
+
+        foreach (var (clientId, secret, request) in demos)
+        {
+            if (await applications.FindByClientIdAsync(clientId, cancellationToken) is null)
+            {
+                await RegisterAsync(bob, request, cancellationToken, clientId, secret);
+            }
+            else
+            {
+                await UpdateAsync(bob, clientId, request, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<(object Application, ClientRegistration Registration)?> FindOwnedAsync(EmrUser developer, string clientId, CancellationToken cancellationToken)
+    {
+        var registration = await db.ClientRegistrations.SingleOrDefaultAsync(r => r.ClientId == clientId, cancellationToken);
+        if (registration is null || (registration.OwnerUuid != developer.Uuid && !developer.Roles.Contains(CoreRoles.SystemDeveloper)))
+        {
+            return null;
+        }
+
+        var application = await applications.FindByClientIdAsync(clientId, cancellationToken);
+        return application is null ? null : (application, registration);
+    }
+
+    private async Task<ClientView> ViewAsync(object application, ClientRegistration registration, CancellationToken cancellationToken)
+    {
+        var permissions = await applications.GetPermissionsAsync(application, cancellationToken);
+        return new ClientView(
+            registration.ClientId,
+            await applications.GetDisplayNameAsync(application, cancellationToken) ?? registration.ClientId,
+            registration.Description,
+            registration.Website,
+            KindName(registration.Kind),
+            (await applications.GetRedirectUrisAsync(application, cancellationToken)).Order(StringComparer.Ordinal).ToList(),
+            KnownGrants.Where(g => permissions.Contains(Permissions.Prefixes.GrantType + g)).ToList(),
+            permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..]).Order(StringComparer.Ordinal).ToList(),
+            registration.OwnerUuid,
+            registration.CreatedAt,
+            registration.UpdatedAt);
+    }
+
+    private sealed record ValidRegistration(ClientRegistrationRequest Request, ClientKind Kind, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> Grants, IReadOnlyList<string> Scopes, IReadOnlyList<string> Warnings);
+
+    private async Task<ValidRegistration> ValidateAsync(ClientRegistrationRequest request, CancellationToken cancellationToken)
+    {
+        static ClientRegistrationException Invalid(string description) => new("invalid_client_metadata", description);
+
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100)
+        {
+            throw Invalid("'name' is required, at most 100 characters.");
+        }
+
+        if (request.Description?.Length > 1000)
+        {
+            throw Invalid("'description' is at most 1000 characters.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.Website)
+            && (!Uri.TryCreate(request.Website, UriKind.Absolute, out var website) || website.Scheme is not ("https" or "http") || request.Website.Length > 500))
+        {
+            throw Invalid("'website' must be an http(s) URL.");
+        }
+
+        if (!request.AcceptTerms)
+        {
+            throw Invalid("The terms of use must be accepted ('acceptTerms': true).");
+        }
+
+        if (request.ClientType is null || !Kinds.TryGetValue(request.ClientType, out var kind))
+        {
+            throw Invalid("'clientType' must be one of: " + string.Join(", ", Kinds.Keys) + ".");
+        }
+
+        var grants = (request.GrantTypes ?? []).Distinct(StringComparer.Ordinal).ToList();
+        if (grants.Count == 0 || grants.Any(g => !KnownGrants.Contains(g)))
+        {
+            throw Invalid("'grantTypes' must name one or more of: " + string.Join(", ", KnownGrants) + ".");
+        }
+
+        var warnings = new List<string>();
+        if (grants.Contains(GrantTypes.Implicit) || grants.Contains(GrantTypes.Password))
+        {
+            if (!request.AcceptDiscouragedGrants)
+            {
+                throw Invalid(DiscouragedGrantWarning + " To register one anyway, set 'acceptDiscouragedGrants': true.");
+            }
+
+            warnings.Add(DiscouragedGrantWarning);
+        }
+
+        if (kind != ClientKind.ConfidentialWeb && (grants.Contains(GrantTypes.ClientCredentials) || grants.Contains(GrantTypes.Password)))
+        {
+            // RFC 6749 §4.4 and RFC 9700 §2.4: a public client cannot authenticate itself.
+            throw Invalid("A public client cannot use the client_credentials or password grant: it cannot keep a secret.");
+        }
+
+        if (grants.Contains(GrantTypes.RefreshToken) && !grants.Contains(GrantTypes.AuthorizationCode) && !grants.Contains(GrantTypes.Password))
+        {
+            throw Invalid("The refresh_token grant needs a grant that issues refresh tokens (authorization_code or password).");
+        }
+
+        var redirectUris = (request.RedirectUris ?? []).Select(u => u.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        var redirects = grants.Contains(GrantTypes.AuthorizationCode) || grants.Contains(GrantTypes.Implicit);
+        if (redirects && redirectUris.Count == 0)
+        {
+            throw new ClientRegistrationException("invalid_redirect_uri", "The authorization_code and implicit grants need at least one redirect URI.");
+        }
+
+        foreach (var uri in redirectUris)
+        {
+            if (RedirectUriProblem(uri, kind) is { } problem)
+            {
+                throw new ClientRegistrationException("invalid_redirect_uri", $"Redirect URI '{uri}': {problem}");
+            }
+        }
+
+        var offered = (await scopeCatalog.ListAsync(cancellationToken)).Select(s => s.Scope.Name).ToHashSet(StringComparer.Ordinal);
+        var scopes = (request.Scopes ?? []).Distinct(StringComparer.Ordinal).ToList();
+        if (scopes.FirstOrDefault(s => !offered.Contains(s)) is { } unknownScope)
+        {
+            throw Invalid($"Scope '{unknownScope}' is not offered by this server; offered: {string.Join(" ", offered.Order(StringComparer.Ordinal))}.");
+        }
+
+        return new ValidRegistration(request with { Name = request.Name.Trim() }, kind, redirectUris, grants, scopes, warnings);
+    }
+
+    /// <summary>RFC 9700 §2.1 and §4.1.3: exact, absolute, no fragment; https except loopback; custom schemes for native apps (RFC 8252 §7.1).</summary>
+    private static string? RedirectUriProblem(string value, ClientKind kind)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || value.Length > 2000)
+        {
+            return "must be an absolute URI.";
+        }
+
+        if (!string.IsNullOrEmpty(uri.Fragment) || value.Contains('#', StringComparison.Ordinal))
+        {
+            return "must not contain a fragment (RFC 6749 §3.1.2).";
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttps)
+        {
+            return null;
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttp)
+        {
+            return uri.IsLoopback ? null : "must use https; plain http is allowed only on loopback (127.0.0.1, [::1], localhost).";
+        }
+
+        return kind == ClientKind.PublicNative && uri.Scheme.Contains('.', StringComparison.Ordinal)
+            ? null
+            : "must use https (or, for native apps, a private-use scheme in reverse-domain form, RFC 8252 §7.1).";
+    }
+
+    private static OpenIddictApplicationDescriptor Describe(ValidRegistration valid, string clientId)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            DisplayName = valid.Request.Name,
+            ClientType = valid.Kind == ClientKind.ConfidentialWeb ? ClientTypes.Confidential : ClientTypes.Public,
+            ApplicationType = valid.Kind == ClientKind.PublicNative ? ApplicationTypes.Native : ApplicationTypes.Web,
+            ConsentType = ConsentTypes.Explicit,
+        };
+
+        foreach (var uri in valid.RedirectUris)
+        {
+            descriptor.RedirectUris.Add(new Uri(uri));
+            descriptor.PostLogoutRedirectUris.Add(new Uri(uri));
+        }
+
+        descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.Endpoints.Revocation, Permissions.Endpoints.EndSession]);
+        if (valid.Kind == ClientKind.ConfidentialWeb)
+        {
+            descriptor.Permissions.Add(Permissions.Endpoints.Introspection);
+        }
+
+        foreach (var grant in valid.Grants)
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.GrantType + grant);
+        }
+
+        if (valid.Grants.Contains(GrantTypes.AuthorizationCode) || valid.Grants.Contains(GrantTypes.Implicit))
+        {
+            descriptor.Permissions.Add(Permissions.Endpoints.Authorization);
+        }
+
+        if (valid.Grants.Contains(GrantTypes.AuthorizationCode))
+        {
+            descriptor.Permissions.Add(Permissions.ResponseTypes.Code);
+        }
+
+        if (valid.Grants.Contains(GrantTypes.Implicit))
+        {
+            descriptor.Permissions.UnionWith([Permissions.ResponseTypes.Token, Permissions.ResponseTypes.IdTokenToken, Permissions.ResponseTypes.IdToken]);
+        }
+
+        foreach (var scope in valid.Scopes)
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        if (valid.Kind != ClientKind.ConfidentialWeb)
+        {
+            // RFC 9700 §2.1.1: public clients must use PKCE.
+            descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+        }
+
+        return descriptor;
+    }
+
+    private static string RandomToken(int bytes) => Base64UrlEncode(RandomNumberGenerator.GetBytes(bytes));
+
+    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

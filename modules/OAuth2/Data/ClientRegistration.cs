@@ -1,0 +1,38 @@
+namespace ModularEmr.Modules.OAuth2.Data;
+
+/// <summary>
+/// What a developer registered beyond the protocol settings OpenIddict keeps on the application:
+/// who owns it, what it is, and that the terms were accepted.
+/// </summary>
+public sealed class ClientRegistration
+{
+    public required string ClientId { get; set; }
+
+    /// <summary>The uuid of the developer who registered the client.</summary>
+    public Guid OwnerUuid { get; set; }
+
+    public string? Description { get; set; }
+
+    public string? Website { get; set; }
+
+    public ClientKind Kind { get; set; }
+
+    public DateTimeOffset TermsAcceptedAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? UpdatedAt { get; set; }
+}
+
+/// <summary>The kinds of client of RFC 6749 §2.1, as a developer picks one.</summary>
+public enum ClientKind
+{
+    /// <summary>A web application with a server that keeps a secret (confidential).</summary>
+    ConfidentialWeb,
+
+    /// <summary>An application running in a browser (public: no secret, PKCE required).</summary>
+    PublicBrowser,
+
+    /// <summary>A native or mobile application (public: no secret, PKCE required).</summary>
+    PublicNative,
+}

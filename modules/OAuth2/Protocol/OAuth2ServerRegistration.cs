@@ -1,0 +1,82 @@
+using Microsoft.Extensions.DependencyInjection;
+using ModularEmr.Modules.OAuth2.Data;
+using ModularEmr.Modules.OAuth2.Keys;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace ModularEmr.Modules.OAuth2.Protocol;
+
+/// <summary>How OpenIddict is set up for this server (URLs of DESIGN §6, rules of RFC 6749 and RFC 9700).</summary>
+public static class OAuth2ServerRegistration
+{
+    public const string AuthorizeUri = "/ws/oauth2/authorize";
+    public const string TokenUri = "/ws/oauth2/token";
+    public const string AccessTokenUri = "/ws/oauth2/access_token";
+    public const string RevokeUri = "/ws/oauth2/revoke";
+    public const string IntrospectUri = "/ws/oauth2/introspect";
+    public const string UserInfoUri = "/ws/oauth2/userinfo";
+    public const string LogoutUri = "/ws/oauth2/logout";
+
+    public static IServiceCollection AddOAuth2Server(this IServiceCollection services, OAuth2Options options, ServerKeys keys, bool requireHttps)
+    {
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<OAuth2DbContext>())
+            .AddServer(server =>
+            {
+                server.SetAuthorizationEndpointUris(AuthorizeUri)
+                    .SetTokenEndpointUris(TokenUri, AccessTokenUri)
+                    .SetRevocationEndpointUris(RevokeUri)
+                    .SetIntrospectionEndpointUris(IntrospectUri)
+                    .SetUserInfoEndpointUris(UserInfoUri)
+                    .SetEndSessionEndpointUris(LogoutUri)
+                    .SetConfigurationEndpointUris("/.well-known/openid-configuration")
+                    .SetJsonWebKeySetEndpointUris("/.well-known/jwks");
+
+                // Every grant is available to the server; each client may use only those it was registered for.
+                server.AllowAuthorizationCodeFlow()
+                    .AllowImplicitFlow()
+                    .AllowPasswordFlow()
+                    .AllowClientCredentialsFlow()
+                    .AllowRefreshTokenFlow();
+
+                server.SetAccessTokenLifetime(TimeSpan.FromSeconds(options.AccessTokenLifetimeSeconds))
+                    .SetAuthorizationCodeLifetime(TimeSpan.FromSeconds(options.AuthorizationCodeLifetimeSeconds))
+                    .SetIdentityTokenLifetime(TimeSpan.FromSeconds(options.IdentityTokenLifetimeSeconds))
+                    .SetRefreshTokenLifetime(TimeSpan.FromDays(options.RefreshTokenLifetimeDays))
+                    // RFC 9700 §4.14.2: a refresh token used twice means it leaked; no grace period.
+                    .SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+
+                server.AddSigningKey(keys.Signing).AddEncryptionKey(keys.Encryption);
+
+                // Scopes come from the modules' declarations at run time (ScopeRules), not a fixed list.
+                server.DisableScopeValidation();
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, EmrClaims.FhirUser, EmrClaims.Patient);
+                server.RegisterScopes([.. OAuth2Scopes.Declared.Select(s => s.Name)]);
+
+                // RFC 9700 §2.1.1: only S256; "plain" gives no protection when the request leaks.
+                server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+
+                server.AddEventHandler(ScopeRules.ForAuthorization);
+                server.AddEventHandler(ScopeRules.ForToken);
+
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableErrorPassthrough();
+                if (!requireHttps)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                // A token is valid only while its entry and its authorization are: revocation is seen at once.
+                validation.EnableTokenEntryValidation();
+                validation.EnableAuthorizationEntryValidation();
+            });
+
+        return services;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.Tokens;
+using ModularEmr.Sdk.Accounts;
+using ModularEmr.Sdk.Data;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace ModularEmr.Modules.OAuth2.Protocol;
+
+/// <summary>Builds the identity a token carries, and decides which claim goes into which token.</summary>
+public static class PrincipalFactory
+{
+    /// <summary>A token acting for <paramref name="user"/>, with the claims its scopes allow.</summary>
+    public static async Task<ClaimsPrincipal> ForUserAsync(
+        EmrUser user, IEnumerable<string> scopes, string? authorizationId, IPatientRecords patients, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var granted = scopes.ToList();
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Uuid.ToString())
+            .SetClaim(Claims.Name, user.Username)
+            .SetClaim(Claims.PreferredUsername, user.Username)
+            .SetClaim(EmrClaims.Actor, "user");
+
+        if (user.PersonUuid is { } person)
+        {
+            var patient = await patients.GetAsync(person, cancellationToken);
+            var isPatient = patient is { Voided: false };
+            if (isPatient && (granted.Contains(OAuth2Scopes.LaunchPatient) || granted.Any(s => s.StartsWith("patient/", StringComparison.Ordinal))))
+            {
+                // SMART standalone launch: a user who is a patient has their own record in context.
+                identity.SetClaim(EmrClaims.Patient, person.ToString());
+            }
+
+            if (granted.Contains(OAuth2Scopes.FhirUser))
+            {
+                var resource = isPatient ? "Patient" : "Person";
+                identity.SetClaim(EmrClaims.FhirUser, $"{request.Scheme}://{request.Host}{request.PathBase}/ws/fhir/{resource}/{person}");
+            }
+        }
+
+        identity.SetScopes(granted);
+        if (authorizationId is not null)
+        {
+            identity.SetAuthorizationId(authorizationId);
+        }
+
+        identity.SetDestinations(claim => DestinationsOf(claim, granted));
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>A client-credentials token: it acts for the client alone (RFC 6749 §4.4).</summary>
+    public static ClaimsPrincipal ForClient(string clientId, string? displayName, IEnumerable<string> scopes)
+    {
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, clientId).SetClaim(Claims.Name, displayName ?? clientId);
+        identity.SetScopes(scopes);
+        identity.SetDestinations(claim => claim.Type is Claims.Subject or Claims.Name ? [Destinations.AccessToken] : []);
+        return new ClaimsPrincipal(identity);
+    }
+
+    private static IEnumerable<string> DestinationsOf(Claim claim, IReadOnlyCollection<string> scopes)
+    {
+        switch (claim.Type)
+        {
+            case Claims.Subject:
+                yield return OpenIddictConstants.Destinations.AccessToken;
+                yield return OpenIddictConstants.Destinations.IdentityToken;
+                break;
+            case Claims.Name or Claims.PreferredUsername:
+                yield return OpenIddictConstants.Destinations.AccessToken;
+                if (scopes.Contains(Scopes.Profile))
+                {
+                    yield return OpenIddictConstants.Destinations.IdentityToken;
+                }
+
+                break;
+            case EmrClaims.FhirUser:
+                yield return OpenIddictConstants.Destinations.AccessToken;
+                yield return OpenIddictConstants.Destinations.IdentityToken;
+                break;
+            case EmrClaims.Patient or EmrClaims.Actor:
+                yield return OpenIddictConstants.Destinations.AccessToken;
+                break;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Immutable;
+using System.Security.Claims;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ModularEmr.Sdk.Accounts;
+using ModularEmr.Sdk.Data;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace ModularEmr.Modules.OAuth2.Protocol;
+
+/// <summary>
+/// The token endpoint (RFC 6749 §3.2), at <c>/ws/oauth2/token</c> and <c>/ws/oauth2/access_token</c>,
+/// after OpenIddict has authenticated the client and checked that it may use the grant.
+/// </summary>
+public static class TokenEndpoint
+{
+    /// <summary>Scopes about a signed-in user; a client acting for itself has none.</summary>
+    private static readonly HashSet<string> UserScopes = OAuth2Scopes.Declared.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+
+    public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(OAuth2ServerRegistration.TokenUri, ExchangeAsync).DisableAntiforgery();
+        endpoints.MapPost(OAuth2ServerRegistration.AccessTokenUri, ExchangeAsync).DisableAntiforgery();
+        return endpoints;
+    }
+
+    private static async Task<IResult> ExchangeAsync(HttpContext http, [AsParameters] TokenServices services)
+    {
+        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict server did not handle this token request.");
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            return await RedeemAsync(http, services, request);
+        }
+
+        if (request.IsPasswordGrantType())
+        {
+            return await PasswordAsync(http, services, request);
+        }
+
+        if (request.IsClientCredentialsGrantType())
+        {
+            return await ClientCredentialsAsync(http, services, request);
+        }
+
+        return Refuse(Errors.UnsupportedGrantType, "The grant type is not supported.");
+    }
+
+    /// <summary>
+    /// Code and refresh token: OpenIddict has checked the grant itself (single use, PKCE, expiry, client
+    /// binding). The user must still be allowed in; claims are rebuilt from the current account.
+    /// </summary>
+    private static async Task<IResult> RedeemAsync(HttpContext http, TokenServices services, OpenIddictRequest request)
+    {
+        var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var granted = result.Principal ?? throw new InvalidOperationException("OpenIddict validated a grant without a principal.");
+        if (!Guid.TryParse(granted.GetClaim(Claims.Subject), out var userUuid)
+            || await services.Accounts.FindByUuidAsync(userUuid, http.RequestAborted) is not { Retired: false } user)
+        {
+            return Refuse(Errors.InvalidGrant, "The user of this grant can no longer sign in.");
+        }
+
+        var authorizationId = granted.GetAuthorizationId();
+        if (request.IsRefreshTokenGrantType() && authorizationId is not null)
+        {
+            // Rotation (RFC 9700 §4.14.2): the access tokens issued before this refresh stop working now.
+            await foreach (var token in services.Tokens.FindByAuthorizationIdAsync(authorizationId, http.RequestAborted))
+            {
+                if (await services.Tokens.HasTypeAsync(token, TokenTypeHints.AccessToken, http.RequestAborted)
+                    && await services.Tokens.HasStatusAsync(token, Statuses.Valid, http.RequestAborted))
+                {
+                    await services.Tokens.TryRevokeAsync(token, http.RequestAborted);
+                }
+            }
+        }
+
+        var principal = await PrincipalFactory.ForUserAsync(user, granted.GetScopes(), authorizationId, services.Patients, http.Request, http.RequestAborted);
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// RFC 6749 §4.3, for clients registered for it. The answer is the same for an unknown user, a
+    /// wrong password and a locked account, and costs the same work (RFC 6819 §5.1.4.2).
+    /// </summary>
+    private static async Task<IResult> PasswordAsync(HttpContext http, TokenServices services, OpenIddictRequest request)
+    {
+        if (!services.Throttle.TryAcquire(request.ClientId!, http.Connection.RemoteIpAddress?.ToString()))
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return Refuse(Errors.SlowDown, "Too many sign-in attempts from this client and address; wait a minute.", StatusCodes.Status429TooManyRequests);
+        }
+
+        var check = await services.Accounts.CheckPasswordAsync(request.Username ?? string.Empty, request.Password ?? string.Empty, http.RequestAborted);
+        if (!check.Succeeded)
+        {
+            return Refuse(Errors.InvalidGrant, "The username or password is invalid.");
+        }
+
+        var application = await services.Applications.FindByClientIdAsync(request.ClientId!, http.RequestAborted);
+        var applicationId = await services.Applications.GetIdAsync(application!, http.RequestAborted);
+        var scopes = request.GetScopes();
+        var principal = await PrincipalFactory.ForUserAsync(check.User!, scopes, null, services.Patients, http.Request, http.RequestAborted);
+
+        // An authorization ties the tokens to the user and client, so the user can see and revoke them.
+        var authorization = await services.Authorizations.CreateAsync(principal, check.User!.Uuid.ToString(), applicationId!, AuthorizationTypes.AdHoc, scopes, http.RequestAborted);
+        principal = await PrincipalFactory.ForUserAsync(check.User, scopes, await services.Authorizations.GetIdAsync(authorization, http.RequestAborted), services.Patients, http.Request, http.RequestAborted);
+        return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>RFC 6749 §4.4: confidential clients only (OpenIddict refuses public ones). Without a scope, the client's registered scopes.</summary>
+    private static async Task<IResult> ClientCredentialsAsync(HttpContext http, TokenServices services, OpenIddictRequest request)
+    {
+        var application = await services.Applications.FindByClientIdAsync(request.ClientId!, http.RequestAborted)
+            ?? throw new InvalidOperationException("OpenIddict authenticated a client that does not exist.");
+        ImmutableArray<string> scopes = request.GetScopes();
+        if (scopes.IsEmpty)
+        {
+            scopes = (await services.Applications.GetPermissionsAsync(application, http.RequestAborted))
+                .Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
+                .Select(p => p[Permissions.Prefixes.Scope.Length..])
+                .Where(s => !UserScopes.Contains(s))
+                .ToImmutableArray();
+        }
+
+        if (scopes.FirstOrDefault(UserScopes.Contains) is { } userScope)
+        {
+            return Refuse(Errors.InvalidScope, $"A client-credentials token acts for no user: the scope '{userScope}' does not apply.");
+        }
+
+        var name = await services.Applications.GetDisplayNameAsync(application, http.RequestAborted);
+        return Results.SignIn(PrincipalFactory.ForClient(request.ClientId!, name, scopes), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>An RFC 6749 §5.2 error response.</summary>
+    private static IResult Refuse(string error, string description, int? status = null)
+    {
+        var properties = new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        };
+        return status is null
+            ? Results.Forbid(new AuthenticationProperties(properties), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme])
+            : Results.Json(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, statusCode: status.Value);
+    }
+
+    /// <summary>What the token endpoint needs.</summary>
+    public sealed record TokenServices(
+        IUserAccounts Accounts,
+        IPatientRecords Patients,
+        IOpenIddictApplicationManager Applications,
+        IOpenIddictAuthorizationManager Authorizations,
+        IOpenIddictTokenManager Tokens,
+        PasswordGrantThrottle Throttle);
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ModularEmr.Modules.OAuth2.Pages;
+using ModularEmr.Sdk.Accounts;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace ModularEmr.Modules.OAuth2.Protocol;
+
+/// <summary>The OpenID Connect userinfo endpoint (OIDC Core §5.3) and logout (RP-initiated logout).</summary>
+public static class UserInfoAndLogout
+{
+    public static IEndpointRouteBuilder MapUserInfoAndLogout(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapMethods(OAuth2ServerRegistration.UserInfoUri, [HttpMethods.Get, HttpMethods.Post], UserInfoAsync).DisableAntiforgery();
+        endpoints.MapMethods(OAuth2ServerRegistration.LogoutUri, [HttpMethods.Get, HttpMethods.Post], LogoutAsync).DisableAntiforgery();
+        return endpoints;
+    }
+
+    private static async Task<IResult> UserInfoAsync(HttpContext http, IUserAccounts accounts)
+    {
+        var result = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var principal = result.Principal;
+        if (principal is null || !Guid.TryParse(principal.GetClaim(Claims.Subject), out var uuid)
+            || await accounts.FindByUuidAsync(uuid, http.RequestAborted) is not { Retired: false } user)
+        {
+            return Results.Challenge(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The access token does not act for a user.",
+                }),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal) { [Claims.Subject] = user.Uuid.ToString() };
+        if (principal.HasScope(Scopes.Profile))
+        {
+            claims[Claims.Name] = user.Username;
+            claims[Claims.PreferredUsername] = user.Username;
+        }
+
+        if (principal.GetClaim(EmrClaims.FhirUser) is { } fhirUser)
+        {
+            claims[EmrClaims.FhirUser] = fhirUser;
+        }
+
+        return Results.Ok(claims);
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext http, IUserSignIn signIn)
+    {
+        await signIn.SignOutAsync(http);
+
+        // OpenIddict redirects to a registered post_logout_redirect_uri if one was given and valid.
+        return Results.SignOut(
+            new AuthenticationProperties { RedirectUri = LoginPage.Path + "?signedOut=1" },
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+}
