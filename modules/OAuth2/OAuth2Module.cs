@@ -38,6 +38,7 @@ public sealed class OAuth2Module : EmrModule
         services.AddOAuth2Server(options, keys, requireHttps: options.RequireHttps ?? !context.IsDemo);
 
         services.AddScoped<IOAuth2Service, OAuth2Service>();
+        services.AddSingleton<TokenDiagnosis>();
         services.AddScoped<ClientRegistrations>();
         services.AddScoped<UserAuthorizations>();
         services.AddScoped<RequestAuthentication>();

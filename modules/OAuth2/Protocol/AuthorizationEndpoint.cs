@@ -40,8 +40,14 @@ public static class AuthorizationEndpoint
     {
         if (http.GetOpenIddictServerResponse() is { Error: { } error } response)
         {
-            // An error OpenIddict would not redirect (unknown client, redirect URI not registered):
-            // RFC 6749 §4.1.2.1 forbids sending the user to an unverified URI, so it is shown here.
+            // RFC 6749 §4.1.2.1: once the client and its exact redirect URI are verified, the error goes
+            // back to the client; before that (unknown client, unregistered URI) it is shown here, and
+            // the user is never sent to an unverified address.
+            if (await VerifiedRedirectAsync(http, services.Applications) is { } verified)
+            {
+                return Results.Redirect(ErrorRedirect(http, verified, response));
+            }
+
             return Html.Page("This app's request was refused", $"""
                 <p class="error">{Html.Encode(response.ErrorDescription ?? error)}</p>
                 <p>Error code: <code>{Html.Encode(error)}</code>. Tell the developer of the app that sent you here.</p>
@@ -119,6 +125,44 @@ public static class AuthorizationEndpoint
         var authorization = await services.Authorizations.CreateAsync(principal, user.Uuid.ToString(), applicationId, authorizationType, scopes, http.RequestAborted);
         principal = await PrincipalFactory.ForUserAsync(user, scopes, await services.Authorizations.GetIdAsync(authorization, http.RequestAborted), services.Patients, http.Request, http.RequestAborted);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static async Task<(Uri RedirectUri, bool Fragment, string? State)?> VerifiedRedirectAsync(HttpContext http, IOpenIddictApplicationManager applications)
+    {
+        var request = http.GetOpenIddictServerRequest();
+        if (request?.ClientId is not { } clientId || request.RedirectUri is not { } redirect
+            || !Uri.TryCreate(redirect, UriKind.Absolute, out var uri)
+            || await applications.FindByClientIdAsync(clientId, http.RequestAborted) is not { } application
+            || !await applications.ValidateRedirectUriAsync(application, redirect, http.RequestAborted))
+        {
+            return null;
+        }
+
+        var fragment = request.ResponseMode == ResponseModes.Fragment
+            || (request.ResponseMode != ResponseModes.Query && (request.ResponseType ?? string.Empty).Split(' ').Any(t => t is ResponseTypes.Token or ResponseTypes.IdToken));
+        return (uri, fragment, request.State);
+    }
+
+    private static string ErrorRedirect(HttpContext http, (Uri RedirectUri, bool Fragment, string? State) target, OpenIddictResponse response)
+    {
+        var parameters = new List<KeyValuePair<string, string?>>
+        {
+            new(Parameters.Error, response.Error),
+            new(Parameters.ErrorDescription, response.ErrorDescription),
+            new(Parameters.Iss, $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/"),
+        };
+        if (target.State is not null)
+        {
+            parameters.Add(new(Parameters.State, target.State));
+        }
+
+        var encoded = QueryString.Create(parameters.Where(p => p.Value is not null)).ToUriComponent()[1..];
+        if (target.Fragment)
+        {
+            return target.RedirectUri.GetLeftPart(UriPartial.Query) + "#" + encoded;
+        }
+
+        return target.RedirectUri.GetLeftPart(UriPartial.Path) + (string.IsNullOrEmpty(target.RedirectUri.Query) ? "?" : target.RedirectUri.Query + "&") + encoded;
     }
 
     /// <summary>An error returned to the client's verified redirect URI (RFC 6749 §4.1.2.1).</summary>

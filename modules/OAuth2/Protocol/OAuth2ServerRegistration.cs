@@ -57,6 +57,7 @@ public static class OAuth2ServerRegistration
 
                 server.AddEventHandler(ScopeRules.ForAuthorization);
                 server.AddEventHandler(ScopeRules.ForToken);
+                server.AddEventHandler(ScopeInTokenResponse.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

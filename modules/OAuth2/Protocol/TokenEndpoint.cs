@@ -70,7 +70,7 @@ public static class TokenEndpoint
             // Rotation (RFC 9700 §4.14.2): the access tokens issued before this refresh stop working now.
             await foreach (var token in services.Tokens.FindByAuthorizationIdAsync(authorizationId, http.RequestAborted))
             {
-                if (await services.Tokens.HasTypeAsync(token, TokenTypeHints.AccessToken, http.RequestAborted)
+                if (await services.Tokens.HasTypeAsync(token, TokenTypeIdentifiers.AccessToken, http.RequestAborted)
                     && await services.Tokens.HasStatusAsync(token, Statuses.Valid, http.RequestAborted))
                 {
                     await services.Tokens.TryRevokeAsync(token, http.RequestAborted);

@@ -11,7 +11,7 @@ namespace ModularEmr.Modules.OAuth2.Validation;
 /// keys and token store: decryption, signature, claims, expiry, the token entry (issued and not
 /// revoked) and its authorization entry. Revocation is seen by the next call.
 /// </summary>
-public sealed class OAuth2Service(OpenIddictValidationService validation) : IOAuth2Service
+public sealed class OAuth2Service(OpenIddictValidationService validation, TokenDiagnosis diagnosis) : IOAuth2Service
 {
     public async ValueTask<TokenValidationResult> ValidateTokenAsync(string accessToken, string? expectedClientId = null, CancellationToken cancellationToken = default)
     {
@@ -27,7 +27,8 @@ public sealed class OAuth2Service(OpenIddictValidationService validation) : IOAu
         }
         catch (OpenIddictExceptions.ProtocolException exception)
         {
-            return TokenValidationResult.Refused(Classify(accessToken, exception), exception.ErrorDescription ?? "The access token is not valid.");
+            // ID2019: "no longer valid" (expired, revoked, or its authorization or client is gone).
+            return await diagnosis.DiagnoseAsync(accessToken, noLongerValid: exception.ErrorUri?.EndsWith("ID2019", StringComparison.Ordinal) == true);
         }
 
         var clientId = principal.GetClaim(Claims.ClientId) ?? principal.GetPresenters().FirstOrDefault();
@@ -47,32 +48,5 @@ public sealed class OAuth2Service(OpenIddictValidationService validation) : IOAu
             ExpiresAt = principal.GetExpirationDate(),
             TokenId = principal.GetTokenId(),
         };
-    }
-
-    /// <summary>Which rule failed, from OpenIddict's error (its codes are documented as IDxxxx).</summary>
-    private static TokenValidationFailure Classify(string token, OpenIddictExceptions.ProtocolException exception)
-    {
-        var uri = exception.ErrorUri ?? string.Empty;
-        var id = uri.Length >= 6 ? uri[^6..] : string.Empty;
-        var description = exception.ErrorDescription ?? string.Empty;
-        if (description.Contains("expired", StringComparison.OrdinalIgnoreCase))
-        {
-            return TokenValidationFailure.Expired;
-        }
-
-        if (description.Contains("no longer valid", StringComparison.OrdinalIgnoreCase) || description.Contains("revoked", StringComparison.OrdinalIgnoreCase))
-        {
-            return TokenValidationFailure.Revoked;
-        }
-
-        if (token.Count(c => c == '.') is not (2 or 4))
-        {
-            return TokenValidationFailure.Malformed;
-        }
-
-        _ = id;
-        return description.Contains("signature", StringComparison.OrdinalIgnoreCase) ? TokenValidationFailure.Signature
-            : token.Count(c => c == '.') == 4 && !string.IsNullOrEmpty(description) ? TokenValidationFailure.Decryption
-            : TokenValidationFailure.Malformed;
     }
 }

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Headers;
+using ModularEmr.Sdk.Security;
+
+namespace ModularEmr.Tests.OAuth2;
+
+/// <summary><see cref="IOAuth2Service.ValidateTokenAsync"/> says which rule a token broke.</summary>
+public sealed class TokenValidationTests : IAsyncLifetime
+{
+    private OAuth2Harness _oauth = null!;
+
+    public async Task InitializeAsync() => _oauth = await OAuth2Harness.StartAsync();
+
+    public async Task DisposeAsync() => await _oauth.DisposeAsync();
+
+    [Fact]
+    public async Task A_valid_token_carries_client_user_scopes_patient_and_expiry()
+    {
+        var token = (string)(await _oauth.PasswordTokenAsync("probe.read launch/patient"))["access_token"]!;
+
+        var result = await _oauth.ValidateAsync(token, OAuth2Harness.Confidential);
+
+        Assert.True(result.IsValid);
+        Assert.Equal(OAuth2Harness.Confidential, result.ClientId);
+        Assert.Equal("alice", result.Username);
+        Assert.NotNull(result.UserUuid);
+        Assert.Equal(Guid.Parse("dda12af7-1691-11df-97a5-7038c432aabf"), result.PatientUuid);
+        Assert.Equal(["launch/patient", "probe.read"], result.Scopes.Order(StringComparer.Ordinal));
+        Assert.InRange(result.ExpiresAt!.Value, _oauth.Clock.GetUtcNow().AddMinutes(59), _oauth.Clock.GetUtcNow().AddMinutes(61));
+        Assert.DoesNotContain(token, result.TokenId ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_issued_to_another_client_than_the_one_named_is_refused()
+    {
+        var token = (string)(await _oauth.PasswordTokenAsync())["access_token"]!;
+
+        var result = await _oauth.ValidateAsync(token, OAuth2Harness.Public);
+
+        Assert.Equal(TokenValidationFailure.ClientMismatch, result.Failure);
+    }
+
+    [Fact]
+    public async Task Tampered_truncated_and_garbage_tokens_are_refused()
+    {
+        var token = (string)(await _oauth.PasswordTokenAsync())["access_token"]!;
+        var parts = token.Split('.');
+        var middle = parts[3].ToCharArray();
+        middle[10] = middle[10] == 'A' ? 'B' : 'A';
+        parts[3] = new string(middle);
+
+        Assert.False((await _oauth.ValidateAsync(string.Join('.', parts))).IsValid);
+        Assert.False((await _oauth.ValidateAsync(token[..^12])).IsValid);
+        Assert.Equal(TokenValidationFailure.Malformed, (await _oauth.ValidateAsync("not-a-token")).Failure);
+        Assert.Equal(TokenValidationFailure.Malformed, (await _oauth.ValidateAsync(string.Empty)).Failure);
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_refused_as_expired()
+    {
+        var token = (string)(await _oauth.PasswordTokenAsync())["access_token"]!;
+
+        _oauth.Clock.Advance(TimeSpan.FromHours(2));
+
+        Assert.Equal(TokenValidationFailure.Expired, (await _oauth.ValidateAsync(token)).Failure);
+    }
+
+    [Fact]
+    public async Task Deleting_a_client_kills_its_tokens_on_the_next_request()
+    {
+        var created = System.Text.Json.Nodes.JsonNode.Parse(await (await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", ("bob", "Bob12345"), new
+        {
+            name = "Short-lived", clientType = "confidential-web", grantTypes = new[] { "client_credentials" }, scopes = new[] { "probe.read" }, acceptTerms = true,
+        })).Content.ReadAsStringAsync())!;
+        var clientId = (string)created["client"]!["clientId"]!;
+        var (_, tokens) = await _oauth.TokenAsync((clientId, (string)created["clientSecret"]!), ("grant_type", "client_credentials"));
+        var token = (string)tokens["access_token"]!;
+        Assert.Equal(HttpStatusCode.OK, (await CallProbeAsync(token)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _oauth.ApiAsync(HttpMethod.Delete, $"/ws/oauth2/api/clients/{clientId}", ("bob", "Bob12345"))).StatusCode);
+
+        Assert.False((await _oauth.ValidateAsync(token)).IsValid);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallProbeAsync(token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_works_on_a_module_endpoint_through_the_sdk_filter()
+    {
+        var token = (string)(await _oauth.PasswordTokenAsync())["access_token"]!;
+
+        var response = await CallProbeAsync(token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"\"{OAuth2Harness.Confidential}\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Tokens_survive_a_restart_of_the_host()
+    {
+        var token = (string)(await _oauth.PasswordTokenAsync())["access_token"]!;
+        var data = _oauth.Host.DataDirectory;
+        var modules = _oauth.Host.ModulesFile;
+        await _oauth.Host.App.StopAsync();
+
+        await using var restarted = await Infrastructure.EmrTestHost.StartAsync(data, modules);
+        await using var scope = restarted.CreateScope();
+        var result = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<IOAuth2Service>(scope.ServiceProvider).ValidateTokenAsync(token);
+        Assert.True(result.IsValid, result.FailureDescription);
+        Assert.True(File.Exists(Path.Combine(data, "keys", "oauth2", "signing.pem")));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "keys", "oauth2", "signing.pem")));
+        }
+    }
+
+    private async Task<HttpResponseMessage> CallProbeAsync(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ws/probe/secured/scoped");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await _oauth.Client.SendAsync(request);
+    }
+}
