@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using ModularEmr.Modules.OAuth2.Accounts;
 using ModularEmr.Modules.OAuth2.Authorizations;
 using ModularEmr.Modules.OAuth2.Clients;
@@ -43,6 +43,10 @@ public sealed class OAuth2Module : EmrModule
         services.AddScoped<UserAuthorizations>();
         services.AddScoped<RequestAuthentication>();
         services.AddSingleton<PasswordGrantThrottle>();
+
+        // OpenIddict's dispatcher echoes each request at Information; it redacts codes and secrets but
+        // not everything (a PKCE code_verifier, for one). Protocol traffic stays out of the logs.
+        services.Configure<LoggerFilterOptions>(logging => logging.AddFilter("OpenIddict.Server.OpenIddictServerDispatcher", LogLevel.Warning));
 
         // The host's sign-in cookie sends people to this module's login page.
         services.Configure<CookieAuthenticationOptions>(IUserSignIn.CookieScheme, cookie =>
