@@ -1,8 +1,31 @@
+using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using ModularEmr.Modules.Fhir.Http;
+using ModularEmr.Modules.Fhir.Patients;
 using ModularEmr.Sdk.Modules;
+using ModularEmr.Sdk.Security;
 
 namespace ModularEmr.Modules.Fhir;
 
-/// <summary>The FHIR module (HL7 FHIR R4 API). Its features arrive with their own issues.</summary>
+/// <summary>HL7 FHIR R4 over the core data (Firely SDK): Patient, CapabilityStatement and SMART discovery.</summary>
 public sealed class FhirModule : EmrModule
 {
+    public override void ConfigureServices(IServiceCollection services, ModuleContext context)
+    {
+        // Firely's model inspector scans its assemblies by name once; done here, inside this module's
+        // reflection context (the host enters it for every hook), rather than on the first request.
+        _ = ModelInfo.ModelInspector.FindClassMapping(typeof(Patient));
+        services.AddSingleton<FhirFormats>();
+    }
+
+    public override async System.Threading.Tasks.Task InstallAsync(IModuleInstallContext context, CancellationToken cancellationToken)
+    {
+        foreach (var scope in SmartScopes.Declared)
+        {
+            await context.DeclareScopeAsync(scope, cancellationToken);
+        }
+    }
+
+    public override void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapFhirApi();
 }

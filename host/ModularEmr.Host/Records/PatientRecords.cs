@@ -31,6 +31,169 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock) : IPa
         return new Page<PatientRecord>(pageIds.Select(id => RecordMapping.ToRecord(byId[id], users)).ToList(), total);
     }
 
+    public async Task<Page<PatientRecord>> FindAsync(PatientCriteria criteria, CancellationToken cancellationToken = default)
+    {
+        var persons = db.Persons.AsNoTracking().Where(p => p.Patient != null && !p.Patient.Voided && !p.Voided);
+        if (criteria.Uuids is { } uuids)
+        {
+            persons = persons.Where(p => uuids.Contains(p.Uuid));
+        }
+
+        if (criteria.IdentifierValue is { } value)
+        {
+            var system = criteria.IdentifierSystem;
+            persons = persons.Where(p => p.Patient!.Identifiers.Any(i => !i.Voided && i.Identifier == value && (system == null || i.IdentifierType.SystemUri == system)));
+        }
+
+        if (criteria.Name is { } name)
+        {
+            persons = RecordSearch.ByName(persons, new RecordQuery(name));
+        }
+
+        if (criteria.Family is { } family)
+        {
+            var pattern = RecordSearch.Escape(family) + "%";
+            persons = persons.Where(p => p.Names.Any(n => !n.Voided && (EF.Functions.Like(n.FamilyName!, pattern, "\\") || EF.Functions.Like(n.FamilyName2!, pattern, "\\"))));
+        }
+
+        if (criteria.Given is { } given)
+        {
+            var pattern = RecordSearch.Escape(given) + "%";
+            persons = persons.Where(p => p.Names.Any(n => !n.Voided && (EF.Functions.Like(n.GivenName!, pattern, "\\") || EF.Functions.Like(n.MiddleName!, pattern, "\\"))));
+        }
+
+        if (criteria.Gender is { } gender)
+        {
+            persons = persons.Where(p => p.Gender == gender);
+        }
+
+        if (criteria.BornOnOrAfter is { } after)
+        {
+            persons = persons.Where(p => p.Birthdate >= after);
+        }
+
+        if (criteria.BornOnOrBefore is { } before)
+        {
+            persons = persons.Where(p => p.Birthdate <= before);
+        }
+
+        var total = await persons.CountAsync(cancellationToken);
+        var pageIds = await RecordSearch.OrderByName(persons).Skip(criteria.Offset).Take(criteria.Count).Select(p => p.Id).ToListAsync(cancellationToken);
+        var patients = await WithDetails(db.Patients.AsNoTracking()).Where(p => pageIds.Contains(p.PersonId)).ToListAsync(cancellationToken);
+        var users = await RecordMapping.UserUuidsAsync(db, patients.Select(p => p.Person), cancellationToken);
+        var byId = patients.ToDictionary(p => p.PersonId);
+        return new Page<PatientRecord>(pageIds.Select(id => RecordMapping.ToRecord(byId[id], users)).ToList(), total);
+    }
+
+    public async Task<PatientRecord> UpdateAsync(Guid uuid, PatientUpdate update, int? expectedVersion, Guid? actingUserUuid, CancellationToken cancellationToken = default)
+    {
+        var person = await db.Persons.Include(p => p.Names).Include(p => p.Patient)
+            .SingleOrDefaultAsync(p => p.Uuid == uuid && p.Patient != null, cancellationToken);
+        if (person is null || person.Voided || person.Patient!.Voided)
+        {
+            throw new RecordNotFoundException($"No patient with uuid {uuid}.");
+        }
+
+        if (expectedVersion is { } expected && expected != person.Version)
+        {
+            throw new RecordVersionConflictException($"Patient {uuid} is at version {person.Version}, not {expected}.", person.Version);
+        }
+
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (!Genders.Contains(update.Gender))
+        {
+            Add("gender", "gender must be one of M, F, O, U");
+        }
+
+        if (update.Names.Count == 0)
+        {
+            Add("names", "at least one name is required");
+        }
+
+        var current = person.Names.Where(n => !n.Voided).ToDictionary(n => n.Uuid);
+        for (var i = 0; i < update.Names.Count; i++)
+        {
+            foreach (var (field, messages) in NameValidation.Check(update.Names[i].Name, $"names[{i}]."))
+            {
+                errors[field] = messages;
+            }
+
+            if (update.Names[i].Uuid is { } nameUuid && !current.ContainsKey(nameUuid))
+            {
+                Add($"names[{i}].uuid", $"name {nameUuid} is not a current name of this patient");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new RecordValidationException(
+                "The patient is not valid: " + string.Join("; ", errors.Values.SelectMany(v => v)),
+                errors.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value, StringComparer.Ordinal));
+        }
+
+        var actor = actingUserUuid is { } actorUuid ? await db.Users.Where(u => u.Uuid == actorUuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) : null;
+        var now = clock.GetUtcNow();
+        person.Gender = update.Gender;
+        person.Birthdate = update.Birthdate;
+        person.BirthdateEstimated = update.BirthdateEstimated;
+        person.Dead = update.Dead;
+        person.DeathDate = update.Dead ? update.DeathDate : null;
+        var kept = new HashSet<Guid>();
+        for (var i = 0; i < update.Names.Count; i++)
+        {
+            var change = update.Names[i];
+            PersonName target;
+            if (change.Uuid is { } nameUuid)
+            {
+                target = current[nameUuid];
+                target.ChangedById = actor;
+                target.DateChanged = now;
+                kept.Add(nameUuid);
+            }
+            else
+            {
+                target = new PersonName { CreatorId = actor, DateCreated = now };
+                person.Names.Add(target);
+            }
+
+            PersonRecords.Apply(target, change.Name);
+            target.Preferred = i == 0;
+        }
+
+        foreach (var removed in current.Values.Where(n => !kept.Contains(n.Uuid)))
+        {
+            removed.Voided = true;
+            removed.Preferred = false;
+            removed.VoidedById = actor;
+            removed.DateVoided = now;
+            removed.VoidReason = "Removed by an update of the patient";
+        }
+
+        person.Version++;
+        person.ChangedById = actor;
+        person.DateChanged = now;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new RecordVersionConflictException($"Patient {uuid} was changed by someone else at the same time; read it again.", person.Version);
+        }
+
+        return (await GetAsync(uuid, cancellationToken))!;
+
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+
+            list.Add(message);
+        }
+    }
+
     public async Task<IReadOnlyList<IdentifierTypeRecord>> ListIdentifierTypesAsync(CancellationToken cancellationToken = default) =>
         (await db.PatientIdentifierTypes.AsNoTracking().Where(t => !t.Retired).OrderBy(t => t.Name).ToListAsync(cancellationToken))
             .Select(RecordMapping.ToRecord).ToList();

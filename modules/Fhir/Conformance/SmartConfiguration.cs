@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http;
+using ModularEmr.Modules.Fhir.Patients;
+
+namespace ModularEmr.Modules.Fhir.Conformance;
+
+/// <summary><c>.well-known/smart-configuration</c> with the fields SMART App Launch v2 §2.1 requires.</summary>
+public static class SmartConfiguration
+{
+    public static Dictionary<string, object> Create(HttpRequest request)
+    {
+        var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        return new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["issuer"] = origin + "/",
+            ["jwks_uri"] = $"{origin}/.well-known/jwks",
+            ["authorization_endpoint"] = $"{origin}/ws/oauth2/authorize",
+            ["token_endpoint"] = $"{origin}/ws/oauth2/token",
+            ["revocation_endpoint"] = $"{origin}/ws/oauth2/revoke",
+            ["introspection_endpoint"] = $"{origin}/ws/oauth2/introspect",
+            ["userinfo_endpoint"] = $"{origin}/ws/oauth2/userinfo",
+            ["grant_types_supported"] = new[] { "authorization_code", "refresh_token", "client_credentials" },
+            ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post" },
+            ["response_types_supported"] = new[] { "code" },
+            ["code_challenge_methods_supported"] = new[] { "S256" },
+            ["scopes_supported"] = SmartScopes.Declared.Select(s => s.Name).Concat(["openid", "fhirUser", "launch/patient", "offline_access", "profile"]).ToArray(),
+            ["capabilities"] = new[]
+            {
+                "launch-standalone", "client-public", "client-confidential-symmetric", "context-standalone-patient",
+                "permission-patient", "permission-user", "permission-offline", "permission-v1", "permission-v2", "sso-openid-connect",
+            },
+        };
+    }
+}

@@ -1,0 +1,48 @@
+using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+using Task = System.Threading.Tasks.Task;
+
+namespace ModularEmr.Modules.Fhir.Http;
+
+/// <summary>A FHIR resource as an HTTP answer, in the negotiated format.</summary>
+public sealed class FhirResult(Resource resource, int statusCode = StatusCodes.Status200OK) : IResult
+{
+    public Resource Resource { get; } = resource;
+
+    public int StatusCode { get; } = statusCode;
+
+    public Action<HttpResponse>? Headers { get; init; }
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var formats = httpContext.RequestServices.GetRequiredService<FhirFormats>();
+        var format = FhirFormats.Negotiate(httpContext.Request) ?? FhirFormats.Json;
+        var pretty = httpContext.Request.Query.TryGetValue("_pretty", out var value) && value == "true";
+        httpContext.Response.StatusCode = StatusCode;
+        Headers?.Invoke(httpContext.Response);
+        return formats.WriteAsync(httpContext.Response, Resource, format, pretty);
+    }
+}
+
+/// <summary>Every FHIR error is an OperationOutcome (FHIR R4 §3.1.0.4) with a fitting issue code.</summary>
+public static class Outcome
+{
+    public static FhirResult Error(int status, OperationOutcome.IssueType code, string diagnostics, IEnumerable<string>? details = null)
+    {
+        var outcome = new OperationOutcome();
+        outcome.Issue.Add(new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Error, Code = code, Diagnostics = diagnostics });
+        foreach (var detail in details ?? [])
+        {
+            outcome.Issue.Add(new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Error, Code = code, Diagnostics = detail });
+        }
+
+        return new FhirResult(outcome, status);
+    }
+
+    public static OperationOutcome Warning(OperationOutcome.IssueType code, string diagnostics) => new()
+    {
+        Issue = [new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Warning, Code = code, Diagnostics = diagnostics }],
+    };
+}

@@ -1,0 +1,326 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+using ModularEmr.Modules.Fhir.Conformance;
+using ModularEmr.Modules.Fhir.Http;
+using ModularEmr.Sdk.Accounts;
+using ModularEmr.Sdk.Data;
+using ModularEmr.Sdk.Security;
+using Task = System.Threading.Tasks.Task;
+
+namespace ModularEmr.Modules.Fhir.Patients;
+
+/// <summary>The FHIR R4 RESTful API at <c>/ws/fhir</c>.</summary>
+public static class FhirApi
+{
+    public const string BasePath = "/ws/fhir";
+
+    public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder endpoints)
+    {
+        var fhir = endpoints.MapGroup(BasePath).DisableAntiforgery().AddEndpointFilter(NegotiateFormat);
+        fhir.MapGet("/metadata", (HttpRequest request) => new FhirResult(CapabilityStatementFactory.Create(BaseUrl(request))));
+        fhir.MapGet("/.well-known/smart-configuration", (HttpRequest request) => Results.Json(SmartConfiguration.Create(request)));
+
+        var secured = fhir.MapGroup(string.Empty).RequireBearerToken(options =>
+        {
+            options.Realm = "fhir";
+            options.Refuse = static (_, refusal) => Outcome.Error(
+                refusal.StatusCode,
+                refusal.StatusCode switch
+                {
+                    StatusCodes.Status403Forbidden => OperationOutcome.IssueType.Forbidden,
+                    StatusCodes.Status400BadRequest => OperationOutcome.IssueType.Invalid,
+                    _ => OperationOutcome.IssueType.Login,
+                },
+                refusal.Description);
+        });
+        secured.MapGet("/Patient/{id}", ReadAsync);
+        secured.MapGet("/Patient", SearchAsync);
+        secured.MapPost("/Patient", CreateAsync);
+        secured.MapPut("/Patient/{id}", UpdateAsync);
+        secured.MapMethods("/Patient/{id}", [HttpMethods.Delete, HttpMethods.Patch], (string id) =>
+            Outcome.Error(StatusCodes.Status405MethodNotAllowed, OperationOutcome.IssueType.NotSupported, "Patients are not deleted or patched here: clinical records are voided, not deleted, and updates are whole (PUT)."));
+        fhir.MapFallback("/{**path}", (string? path) =>
+            Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotSupported, $"'{path}' is not a resource or operation this server supports; see {BasePath}/metadata."));
+        return endpoints;
+    }
+
+    /// <summary>406 before any work when the client accepts none of our formats (FHIR R4 §3.1.0.1.2).</summary>
+    private static async ValueTask<object?> NegotiateFormat(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        if (FhirFormats.Negotiate(request) is null)
+        {
+            // The refusal itself goes out as JSON, the format every FHIR client reads.
+            request.Query = new QueryCollection(request.Query.Where(q => q.Key != "_format").ToDictionary(q => q.Key, q => q.Value));
+            request.Headers.Accept = FhirFormats.Json;
+            return Outcome.Error(StatusCodes.Status406NotAcceptable, OperationOutcome.IssueType.NotSupported, "This server answers in application/fhir+json or application/fhir+xml only.");
+        }
+
+        return await next(context);
+    }
+
+    private static async Task<IResult> ReadAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts)
+    {
+        var access = await PatientAccess.DecideAsync(http.GetAccessToken()!, Interaction.Read, accounts, http.RequestAborted);
+        if (!access.Allowed)
+        {
+            return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, access.Refusal!);
+        }
+
+        if (!Guid.TryParse(id, out var uuid) || await patients.GetAsync(uuid, http.RequestAborted) is not { } record)
+        {
+            return Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}'.");
+        }
+
+        if (access.OnlyPatient is { } only && only != uuid)
+        {
+            return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, "The token's patient/ scope covers only the patient in its context.");
+        }
+
+        if (record.Voided)
+        {
+            return Outcome.Error(StatusCodes.Status410Gone, OperationOutcome.IssueType.Deleted, $"Patient '{id}' was voided.");
+        }
+
+        var etag = ETag(record);
+        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag == etag.Tag))
+        {
+            SetVersionHeaders(http.Response, record);
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return new FhirResult(PatientMapping.ToFhir(record)) { Headers = response => SetVersionHeaders(response, record) };
+    }
+
+    private static async Task<IResult> SearchAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts)
+    {
+        var access = await PatientAccess.DecideAsync(http.GetAccessToken()!, Interaction.Search, accounts, http.RequestAborted);
+        if (!access.Allowed)
+        {
+            return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, access.Refusal!);
+        }
+
+        var parsed = PatientSearch.Parse(http.Request.Query);
+        if (parsed.Problems.Count > 0)
+        {
+            return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, "The search has invalid parameters.", parsed.Problems);
+        }
+
+        var lenient = http.Request.Headers["Prefer"].Any(p => p?.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("handling=lenient", StringComparison.OrdinalIgnoreCase) == true);
+        if (parsed.Unknown.Count > 0 && !lenient)
+        {
+            return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.NotSupported,
+                $"Unknown search parameters: {string.Join(", ", parsed.Unknown)}. Supported: {string.Join(", ", PatientSearch.Supported.Select(p => p.Name))}. Send 'Prefer: handling=lenient' to have them ignored.");
+        }
+
+        var criteria = parsed.Criteria;
+        if (access.OnlyPatient is { } only)
+        {
+            criteria = criteria with { Uuids = criteria.Uuids is null || criteria.Uuids.Contains(only) ? [only] : [] };
+        }
+
+        var page = await patients.FindAsync(criteria, http.RequestAborted);
+        var baseUrl = BaseUrl(http.Request);
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Searchset,
+            Total = page.Total,
+            Meta = new Meta { LastUpdated = DateTimeOffset.UtcNow },
+        };
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = PageUrl(http.Request, criteria.Offset, criteria.Count) });
+        if (criteria.Offset + criteria.Count < page.Total && criteria.Count > 0)
+        {
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = PageUrl(http.Request, criteria.Offset + criteria.Count, criteria.Count) });
+        }
+
+        if (criteria.Offset > 0)
+        {
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "previous", Url = PageUrl(http.Request, Math.Max(0, criteria.Offset - criteria.Count), criteria.Count) });
+        }
+
+        foreach (var record in page.Items)
+        {
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"{baseUrl}/Patient/{record.Uuid}",
+                Resource = PatientMapping.ToFhir(record),
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
+            });
+        }
+
+        if (parsed.Unknown.Count > 0)
+        {
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"urn:uuid:{Guid.NewGuid()}",
+                Resource = Outcome.Warning(OperationOutcome.IssueType.NotSupported, $"Ignored unknown search parameters: {string.Join(", ", parsed.Unknown)}."),
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome },
+            });
+        }
+
+        return new FhirResult(bundle);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats)
+    {
+        var token = http.GetAccessToken()!;
+        var access = await PatientAccess.DecideAsync(token, Interaction.Create, accounts, http.RequestAborted);
+        if (!access.Allowed)
+        {
+            return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, access.Refusal!);
+        }
+
+        if (await ReadPatientAsync(http, formats) is not { } read)
+        {
+            return http.Items[ReadFailure] as IResult ?? Outcome.Error(400, OperationOutcome.IssueType.Invalid, "The body is not a Patient.");
+        }
+
+        var (gender, birthdate, estimated, _, _, names, problems) = PatientMapping.FromFhir(read);
+        var identifiers = new List<NewPatientIdentifier>();
+        var types = await patients.ListIdentifierTypesAsync(http.RequestAborted);
+        foreach (var (identifier, index) in read.Identifier.Select((x, i) => (x, i)))
+        {
+            var type = types.FirstOrDefault(t => t.SystemUri == identifier.System);
+            if (type is null)
+            {
+                problems.Add($"Patient.identifier[{index}].system: '{identifier.System}' is not an identifier system of this server ({string.Join(", ", types.Select(t => t.SystemUri))})");
+                continue;
+            }
+
+            identifiers.Add(new NewPatientIdentifier(type.Name, identifier.Value ?? string.Empty, identifier.Use == Identifier.IdentifierUse.Official));
+        }
+
+        if (problems.Count > 0)
+        {
+            return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, "The Patient cannot be stored.", problems);
+        }
+
+        try
+        {
+            var created = await patients.CreateAsync(new NewPatient(gender, birthdate, estimated, names.Select(n => n.Name).ToList(), identifiers), token.UserUuid, http.RequestAborted);
+            var location = $"{BaseUrl(http.Request)}/Patient/{created.Uuid}/_history/{PatientMapping.VersionId(created)}";
+            return new FhirResult(PatientMapping.ToFhir(created), StatusCodes.Status201Created)
+            {
+                Headers = response =>
+                {
+                    SetVersionHeaders(response, created);
+                    response.Headers.Location = location;
+                },
+            };
+        }
+        catch (RecordValidationException invalid)
+        {
+            return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, invalid.Message, invalid.FieldErrors.SelectMany(f => f.Value.Select(m => $"{f.Key}: {m}")));
+        }
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats)
+    {
+        var token = http.GetAccessToken()!;
+        var access = await PatientAccess.DecideAsync(token, Interaction.Update, accounts, http.RequestAborted);
+        if (!access.Allowed)
+        {
+            return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, access.Refusal!);
+        }
+
+        if (!Guid.TryParse(id, out var uuid) || (access.OnlyPatient is { } only && only != uuid))
+        {
+            return access.OnlyPatient is null
+                ? Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}'.")
+                : Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, "The token's patient/ scope covers only the patient in its context.");
+        }
+
+        if (await ReadPatientAsync(http, formats) is not { } read)
+        {
+            return (IResult)http.Items[ReadFailure]!;
+        }
+
+        if (read.Id != id)
+        {
+            return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, $"The Patient's id '{read.Id}' must equal the id in the URL, '{id}' (FHIR R4 §3.1.0.4).");
+        }
+
+        int? expected = null;
+        if (http.Request.GetTypedHeaders().IfMatch is { Count: > 0 } ifMatch)
+        {
+            if (!int.TryParse(ifMatch[0].Tag.Value?.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, "If-Match must be a version tag such as W/\"3\".");
+            }
+
+            expected = version;
+        }
+
+        var (gender, birthdate, estimated, dead, deathDate, names, problems) = PatientMapping.FromFhir(read);
+        if (problems.Count > 0)
+        {
+            return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, "The Patient cannot be stored.", problems);
+        }
+
+        try
+        {
+            var updated = await patients.UpdateAsync(uuid, new PatientUpdate(gender, birthdate, estimated, dead, deathDate, names), expected, token.UserUuid, http.RequestAborted);
+            return new FhirResult(PatientMapping.ToFhir(updated)) { Headers = response => SetVersionHeaders(response, updated) };
+        }
+        catch (RecordNotFoundException)
+        {
+            return Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}' (this server does not create patients by update).");
+        }
+        catch (RecordValidationException invalid)
+        {
+            return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, invalid.Message, invalid.FieldErrors.SelectMany(f => f.Value.Select(m => $"{f.Key}: {m}")));
+        }
+        catch (RecordVersionConflictException conflict)
+        {
+            return expected is null
+                ? Outcome.Error(StatusCodes.Status409Conflict, OperationOutcome.IssueType.Conflict, conflict.Message)
+                : Outcome.Error(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Conflict, conflict.Message);
+        }
+    }
+
+    private const string ReadFailure = "fhir.read-failure";
+
+    /// <summary>The Patient in the body, or null with the refusal (415, 400) left in the request's items.</summary>
+    private static async Task<Patient?> ReadPatientAsync(HttpContext http, FhirFormats formats)
+    {
+        if (FhirFormats.BodyFormat(http.Request) is not { } format)
+        {
+            http.Items[ReadFailure] = Outcome.Error(StatusCodes.Status415UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, "Send the resource as application/fhir+json or application/fhir+xml.");
+            return null;
+        }
+
+        var (resource, problems) = await formats.ReadAsync(http.Request, format);
+        if (resource is not Patient patient)
+        {
+            http.Items[ReadFailure] = resource is null
+                ? Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, "The body is not a valid FHIR resource.", problems)
+                : Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, $"Expected a Patient, got a {resource.TypeName}.");
+            return null;
+        }
+
+        return patient;
+    }
+
+    private static EntityTagHeaderValue ETag(PatientRecord record) => new($"\"{PatientMapping.VersionId(record)}\"", isWeak: true);
+
+    private static void SetVersionHeaders(HttpResponse response, PatientRecord record)
+    {
+        response.Headers.ETag = ETag(record).ToString();
+        response.Headers.LastModified = PatientMapping.LastUpdated(record).ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{BasePath}";
+
+    private static string PageUrl(HttpRequest request, int offset, int count)
+    {
+        var query = request.Query.Where(q => q.Key is not "_offset" and not "_count")
+            .Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString()))
+            .Append(KeyValuePair.Create("_count", (string?)count.ToString(CultureInfo.InvariantCulture)))
+            .Append(KeyValuePair.Create("_offset", (string?)offset.ToString(CultureInfo.InvariantCulture)));
+        return $"{BaseUrl(request)}/Patient{QueryString.Create(query)}";
+    }
+}

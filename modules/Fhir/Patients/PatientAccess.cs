@@ -1,0 +1,57 @@
+using ModularEmr.Sdk.Accounts;
+using ModularEmr.Sdk.Security;
+
+namespace ModularEmr.Modules.Fhir.Patients;
+
+/// <summary>What a token may do with Patient resources, or why not.</summary>
+/// <param name="Allowed">Whether the interaction may go ahead.</param>
+/// <param name="OnlyPatient">When set, only this patient's record may be touched (a <c>patient/</c> scope).</param>
+/// <param name="Refusal">Why not, for the OperationOutcome.</param>
+public sealed record PatientAccess(bool Allowed, Guid? OnlyPatient, string? Refusal)
+{
+    /// <summary>
+    /// DESIGN §7 and SMART v2: <c>system/</c> scopes act for a client alone, within its registered scopes;
+    /// <c>user/</c> scopes are limited by the user's privileges; <c>patient/</c> scopes by the patient in
+    /// context. The most permissive applicable grant wins.
+    /// </summary>
+    public static async Task<PatientAccess> DecideAsync(TokenValidationResult token, Interaction interaction, IUserAccounts accounts, CancellationToken cancellationToken)
+    {
+        var contexts = SmartScopes.ContextsAllowing(token.Scopes, interaction);
+        if (contexts.Count == 0)
+        {
+            return new(false, null, $"The access token has no scope that allows '{interaction.ToString().ToLowerInvariant()}' on Patient (for example user/Patient.cruds or patient/Patient.rs).");
+        }
+
+        if (contexts.Contains("system") && token.UserUuid is null)
+        {
+            return new(true, null, null);
+        }
+
+        string? refusal = null;
+        if (contexts.Contains("user") && token.UserUuid is { } userUuid)
+        {
+            var privilege = interaction switch
+            {
+                Interaction.Create => CorePrivileges.AddPatients,
+                Interaction.Update => CorePrivileges.EditPatients,
+                _ => CorePrivileges.ViewPatients,
+            };
+            var user = await accounts.FindByUuidAsync(userUuid, cancellationToken);
+            if (user is { Retired: false } && user.HasPrivilege(privilege))
+            {
+                return new(true, null, null);
+            }
+
+            refusal = $"The user this token acts for lacks the privilege '{privilege}'.";
+        }
+
+        if (contexts.Contains("patient") && interaction != Interaction.Create)
+        {
+            return token.PatientUuid is { } patient
+                ? new(true, patient, null)
+                : new(false, null, "The token's patient/ scope has no patient in context.");
+        }
+
+        return new(false, null, refusal ?? "The token's scopes do not apply to who it acts for (system/ scopes are for clients acting alone).");
+    }
+}

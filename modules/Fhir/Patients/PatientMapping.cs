@@ -1,0 +1,171 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+using ModularEmr.Sdk.Data;
+
+namespace ModularEmr.Modules.Fhir.Patients;
+
+/// <summary>The core model's patient as a FHIR R4 Patient, and back (after openmrs-module-fhir2).</summary>
+public static class PatientMapping
+{
+    private static readonly Dictionary<string, AdministrativeGender> Genders = new(StringComparer.Ordinal)
+    {
+        ["M"] = AdministrativeGender.Male,
+        ["F"] = AdministrativeGender.Female,
+        ["O"] = AdministrativeGender.Other,
+        ["U"] = AdministrativeGender.Unknown,
+    };
+
+    public static string VersionId(PatientRecord record) => record.Person.Version.ToString(CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset LastUpdated(PatientRecord record) => record.Person.Audit.DateChanged ?? record.Person.Audit.DateCreated;
+
+    public static Patient ToFhir(PatientRecord record)
+    {
+        var person = record.Person;
+        var patient = new Patient
+        {
+            Id = record.Uuid.ToString(),
+            Meta = new Meta { VersionId = VersionId(record), LastUpdated = LastUpdated(record) },
+            Active = !record.Voided,
+            Gender = Genders.TryGetValue(person.Gender, out var gender) ? gender : AdministrativeGender.Unknown,
+        };
+
+        // An estimated birth date is only as good as its year: FHIR's partial date says exactly that.
+        if (person.Birthdate is { } birthdate)
+        {
+            patient.BirthDate = person.BirthdateEstimated
+                ? birthdate.Year.ToString("0000", CultureInfo.InvariantCulture)
+                : birthdate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
+        patient.Deceased = person.Dead
+            ? person.DeathDate is { } died ? new FhirDateTime(died) : new FhirBoolean(true)
+            : new FhirBoolean(false);
+
+        foreach (var identifier in record.Identifiers.Where(i => !i.Voided))
+        {
+            patient.Identifier.Add(new Identifier
+            {
+                ElementId = identifier.Uuid.ToString(),
+                Use = identifier.Preferred ? Identifier.IdentifierUse.Official : Identifier.IdentifierUse.Usual,
+                Type = new CodeableConcept { Text = identifier.Type.Name },
+                System = identifier.Type.SystemUri,
+                Value = identifier.Value,
+            });
+        }
+
+        foreach (var name in person.Names.Where(n => !n.Voided))
+        {
+            var human = new HumanName
+            {
+                ElementId = name.Uuid.ToString(),
+                Use = name.Preferred ? HumanName.NameUse.Official : HumanName.NameUse.Usual,
+                Text = name.Display,
+                Family = string.Join(' ', new[] { name.FamilyNamePrefix, name.FamilyName, name.FamilyName2 }.Where(p => !string.IsNullOrWhiteSpace(p))),
+                Given = new[] { name.GivenName, name.MiddleName }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).ToList(),
+                Prefix = string.IsNullOrWhiteSpace(name.Prefix) ? [] : [name.Prefix],
+                Suffix = new[] { name.FamilyNameSuffix, name.Degree }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).ToList(),
+            };
+            if (string.IsNullOrEmpty(human.Family))
+            {
+                human.Family = null;
+            }
+
+            patient.Name.Add(human);
+        }
+
+        foreach (var address in person.Addresses.Where(a => !a.Voided))
+        {
+            patient.Address.Add(new Address
+            {
+                ElementId = address.Uuid.ToString(),
+                Use = Address.AddressUse.Home,
+                Line = new[] { address.Address1, address.Address2 }.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l!).ToList(),
+                City = address.CityVillage,
+                State = address.StateProvince,
+                PostalCode = address.PostalCode,
+                Country = address.Country,
+            });
+        }
+
+        return patient;
+    }
+
+    /// <summary>Reads what the core model keeps from a Patient; the problems are FHIR-path-qualified.</summary>
+    public static (string Gender, DateOnly? Birthdate, bool Estimated, bool Dead, DateTimeOffset? DeathDate, List<PersonNameChange> Names, List<string> Problems) FromFhir(Patient patient)
+    {
+        var problems = new List<string>();
+        var gender = patient.Gender switch
+        {
+            AdministrativeGender.Male => "M",
+            AdministrativeGender.Female => "F",
+            AdministrativeGender.Other => "O",
+            _ => "U",
+        };
+
+        DateOnly? birthdate = null;
+        var estimated = false;
+        if (!string.IsNullOrEmpty(patient.BirthDate))
+        {
+            switch (patient.BirthDate.Length)
+            {
+                case 10 when DateOnly.TryParseExact(patient.BirthDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var full):
+                    birthdate = full;
+                    break;
+                case 4 or 7 when DateOnly.TryParseExact(patient.BirthDate.Length == 4 ? patient.BirthDate + "-07-01" : patient.BirthDate + "-15", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var partial):
+                    // A partial date is an estimate: its middle stands for it, flagged as estimated.
+                    birthdate = partial;
+                    estimated = true;
+                    break;
+                default:
+                    problems.Add("Patient.birthDate: not a valid date");
+                    break;
+            }
+        }
+
+        var dead = false;
+        DateTimeOffset? deathDate = null;
+        switch (patient.Deceased)
+        {
+            case FhirBoolean { Value: true }:
+                dead = true;
+                break;
+            case FhirDateTime died when died.TryToDateTimeOffset(out var when):
+                dead = true;
+                deathDate = when;
+                break;
+        }
+
+        var names = new List<PersonNameChange>();
+        foreach (var (name, index) in patient.Name.Select((n, i) => (n, i)))
+        {
+            Guid? uuid = null;
+            if (name.ElementId is { } id)
+            {
+                if (Guid.TryParse(id, out var parsed))
+                {
+                    uuid = parsed;
+                }
+                else
+                {
+                    problems.Add($"Patient.name[{index}].id: '{id}' is not the id of one of this patient's names");
+                }
+            }
+
+            names.Add(new PersonNameChange(uuid, new PersonNameInput
+            {
+                Prefix = name.Prefix.FirstOrDefault(),
+                GivenName = name.Given.FirstOrDefault(),
+                MiddleName = name.Given.Skip(1).FirstOrDefault(),
+                FamilyName = name.Family,
+                FamilyNameSuffix = name.Suffix.FirstOrDefault(),
+                Degree = name.Suffix.Skip(1).FirstOrDefault(),
+                Preferred = index == 0,
+            }));
+        }
+
+        // Official names first: the core model's preferred name.
+        names = [.. names.OrderBy(n => patient.Name[names.IndexOf(n)].Use == HumanName.NameUse.Official ? 0 : 1)];
+        return (gender, birthdate, estimated, dead, deathDate, names, problems);
+    }
+}

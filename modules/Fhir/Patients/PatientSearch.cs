@@ -1,0 +1,161 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using ModularEmr.Sdk.Data;
+
+namespace ModularEmr.Modules.Fhir.Patients;
+
+/// <summary>The Patient search parameters this server supports (FHIR R4 §3.1.1), read into core criteria.</summary>
+public static class PatientSearch
+{
+    public const int DefaultCount = 10;
+    public const int MaxCount = 100;
+
+    /// <summary>Parameter name, FHIR search type, description — also what the CapabilityStatement lists.</summary>
+    public static readonly IReadOnlyList<(string Name, string Type, string Description)> Supported =
+    [
+        ("_id", "token", "The patient's id (uuid)"),
+        ("identifier", "token", "An identifier: value, or system|value"),
+        ("name", "string", "Start of any part of a name"),
+        ("family", "string", "Start of a family name"),
+        ("given", "string", "Start of a given or middle name"),
+        ("birthdate", "date", "Date of birth, with prefixes eq, lt, gt, le, ge"),
+        ("gender", "token", "male | female | other | unknown"),
+    ];
+
+    /// <summary>Result parameters and formatting switches that are not criteria.</summary>
+    private static readonly HashSet<string> Control = ["_count", "_offset", "_format", "_pretty", "_total"];
+
+    public sealed record Parsed(PatientCriteria Criteria, IReadOnlyList<string> Unknown, IReadOnlyList<string> Problems);
+
+    public static Parsed Parse(IQueryCollection query)
+    {
+        var criteria = new PatientCriteria { Count = DefaultCount };
+        var unknown = new List<string>();
+        var problems = new List<string>();
+        foreach (var (key, values) in query)
+        {
+            var value = values.ToString();
+            switch (key)
+            {
+                case "_id":
+                    var ids = value.Split(',').Select(v => Guid.TryParse(v, out var id) ? (Guid?)id : null).ToList();
+                    if (ids.Any(id => id is null))
+                    {
+                        // An id that is no uuid matches nothing, as an unknown id would.
+                        ids = ids.Where(id => id is not null).ToList();
+                    }
+
+                    criteria = criteria with { Uuids = ids.Select(id => id!.Value).ToList() };
+                    break;
+                case "identifier":
+                    var bar = value.IndexOf('|', StringComparison.Ordinal);
+                    criteria = bar < 0
+                        ? criteria with { IdentifierValue = value }
+                        : criteria with { IdentifierSystem = bar == 0 ? null : value[..bar], IdentifierValue = value[(bar + 1)..] };
+                    break;
+                case "name":
+                    criteria = criteria with { Name = value };
+                    break;
+                case "family":
+                    criteria = criteria with { Family = value };
+                    break;
+                case "given":
+                    criteria = criteria with { Given = value };
+                    break;
+                case "gender":
+                    var gender = value switch { "male" => "M", "female" => "F", "other" => "O", "unknown" => "U", _ => null };
+                    if (gender is null)
+                    {
+                        problems.Add($"gender: '{value}' is not one of male, female, other, unknown");
+                    }
+
+                    criteria = criteria with { Gender = gender };
+                    break;
+                case "birthdate":
+                    foreach (var one in values)
+                    {
+                        if (!TryApplyDate(one ?? string.Empty, ref criteria))
+                        {
+                            problems.Add($"birthdate: '{one}' is not a date with an optional prefix eq, lt, gt, le or ge (e.g. ge1980-01-01)");
+                        }
+                    }
+
+                    break;
+                case "_count":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 0)
+                    {
+                        problems.Add($"_count: '{value}' is not a non-negative number");
+                    }
+
+                    criteria = criteria with { Count = Math.Min(count, MaxCount) };
+                    break;
+                case "_offset":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+                    {
+                        problems.Add($"_offset: '{value}' is not a non-negative number");
+                    }
+
+                    criteria = criteria with { Offset = offset };
+                    break;
+                default:
+                    if (!Control.Contains(key))
+                    {
+                        unknown.Add(key);
+                    }
+
+                    break;
+            }
+        }
+
+        return new Parsed(criteria, unknown, problems);
+    }
+
+    /// <summary>A FHIR date (yyyy, yyyy-MM or yyyy-MM-dd) is a range; the prefix says how it bounds the search.</summary>
+    private static bool TryApplyDate(string text, ref PatientCriteria criteria)
+    {
+        var prefix = text.Length > 2 && char.IsAsciiLetter(text[0]) ? text[..2] : "eq";
+        var date = prefix == "eq" && !char.IsAsciiLetter(text.FirstOrDefault()) ? text : text[2..];
+        DateOnly start;
+        DateOnly end;
+        switch (date.Length)
+        {
+            case 4 when int.TryParse(date, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year > 0:
+                start = new DateOnly(year, 1, 1);
+                end = new DateOnly(year, 12, 31);
+                break;
+            case 7 when DateOnly.TryParseExact(date + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month):
+                start = month;
+                end = month.AddMonths(1).AddDays(-1);
+                break;
+            case 10 when DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day):
+                start = end = day;
+                break;
+            default:
+                return false;
+        }
+
+        switch (prefix)
+        {
+            case "eq":
+                criteria = criteria with { BornOnOrAfter = Later(criteria.BornOnOrAfter, start), BornOnOrBefore = Earlier(criteria.BornOnOrBefore, end) };
+                return true;
+            case "ge":
+                criteria = criteria with { BornOnOrAfter = Later(criteria.BornOnOrAfter, start) };
+                return true;
+            case "gt":
+                criteria = criteria with { BornOnOrAfter = Later(criteria.BornOnOrAfter, end.AddDays(1)) };
+                return true;
+            case "le":
+                criteria = criteria with { BornOnOrBefore = Earlier(criteria.BornOnOrBefore, end) };
+                return true;
+            case "lt":
+                criteria = criteria with { BornOnOrBefore = Earlier(criteria.BornOnOrBefore, start.AddDays(-1)) };
+                return true;
+            default:
+                return false;
+        }
+
+        static DateOnly Later(DateOnly? a, DateOnly b) => a is { } x && x > b ? x : b;
+        static DateOnly Earlier(DateOnly? a, DateOnly b) => a is { } x && x < b ? x : b;
+    }
+}

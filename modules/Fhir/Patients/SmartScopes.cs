@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using ModularEmr.Sdk.Security;
+
+namespace ModularEmr.Modules.Fhir.Patients;
+
+/// <summary>An interaction on Patient, named by its SMART v2 permission letter.</summary>
+public enum Interaction
+{
+    Create = 'c',
+    Read = 'r',
+    Update = 'u',
+    Delete = 'd',
+    Search = 's',
+}
+
+/// <summary>SMART App Launch scopes for Patient: v2 (<c>patient/Patient.rs</c>) and v1 (<c>.read</c>, <c>.write</c>).</summary>
+public static partial class SmartScopes
+{
+    public static readonly IReadOnlyList<ScopeDeclaration> Declared =
+    [
+        new("patient/Patient.rs", "Your patient record", "Read your own patient record (name, birth date, identifiers, address)."),
+        new("patient/Patient.read", "Your patient record (SMART v1)", "Read your own patient record."),
+        new("user/Patient.rs", "Patient records you can see", "Read and search the patient records your account may see."),
+        new("user/Patient.cruds", "Patient records you can change", "Read, search, create and update the patient records your account may, as you would."),
+        new("user/Patient.read", "Patient records you can see (SMART v1)", "Read and search the patient records your account may see."),
+        new("user/Patient.write", "Patient records you can change (SMART v1)", "Create and update the patient records your account may change."),
+        new("system/Patient.rs", "All patient records (system)", "A server acting for itself may read and search every patient record."),
+        new("system/Patient.cruds", "All patient records, changes (system)", "A server acting for itself may read, search, create and update every patient record."),
+        new("system/Patient.read", "All patient records (system, SMART v1)", "A server acting for itself may read and search every patient record."),
+    ];
+
+    /// <summary>The contexts (<c>patient</c>, <c>user</c>, <c>system</c>) in which the scopes allow the interaction on Patient.</summary>
+    public static IReadOnlySet<string> ContextsAllowing(IEnumerable<string> scopes, Interaction interaction)
+    {
+        var contexts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var scope in scopes)
+        {
+            var match = ScopePattern().Match(scope);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            var permissions = match.Groups["permissions"].Value switch
+            {
+                "read" => "rs",
+                "write" => "cud",
+                "*" => "cruds",
+                var letters => letters,
+            };
+            if (permissions.Contains((char)interaction, StringComparison.Ordinal))
+            {
+                contexts.Add(match.Groups["context"].Value);
+            }
+        }
+
+        return contexts;
+    }
+
+    /// <summary>SMART v2 §3.0.2: letters in the order c, r, u, d, s; v1 read, write and *.</summary>
+    [GeneratedRegex(@"^(?<context>patient|user|system)/(?:Patient|\*)\.(?<permissions>read|write|\*|c?r?u?d?s?)(?:\?.*)?$")]
+    private static partial Regex ScopePattern();
+}
