@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Xml;
 using Hl7.Fhir.Model;
@@ -82,7 +83,8 @@ public sealed class FhirFormats
         }
         else
         {
-            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = pretty });
+            // Relaxed escaping: '+' and quotes in text stay readable; the body is JSON served as JSON.
+            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = pretty, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             _json.Serialize(resource, writer, null);
         }
 

@@ -17,7 +17,12 @@ public static class PatientMapping
 
     public static string VersionId(PatientRecord record) => record.Person.Version.ToString(CultureInfo.InvariantCulture);
 
-    public static DateTimeOffset LastUpdated(PatientRecord record) => record.Person.Audit.DateChanged ?? record.Person.Audit.DateCreated;
+    /// <summary>When the record last changed, to the millisecond (HTTP dates and most clients keep no more).</summary>
+    public static DateTimeOffset LastUpdated(PatientRecord record)
+    {
+        var instant = record.Person.Audit.DateChanged ?? record.Person.Audit.DateCreated;
+        return new DateTimeOffset(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+    }
 
     public static Patient ToFhir(PatientRecord record)
     {
