@@ -41,6 +41,20 @@ public sealed class HostProcessTests : IDisposable
             Assert.Contains("\"id\":\"fhir\"", modules, StringComparison.Ordinal);
             Assert.Contains("\"id\":\"rest\"", modules, StringComparison.Ordinal);
             Assert.True(File.Exists(_folder.Combine("data", "emr.db")));
+
+            // The headline request, on the real executable: Hl7.Fhir runs inside the FHIR module's own
+            // load context here (no test assembly has loaded it into the default context first).
+            using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, "/ws/oauth2/token")
+            {
+                Content = new FormUrlEncodedContent([new("grant_type", "password"), new("username", "alice"), new("password", "Alice123"), new("scope", "patient/Patient.rs launch/patient")]),
+            };
+            tokenRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("xyz-emr:xyz-emr-secret")));
+            var token = System.Text.Json.Nodes.JsonNode.Parse(await (await client.SendAsync(tokenRequest)).Content.ReadAsStringAsync())!["access_token"]!.ToString();
+            using var read = new HttpRequestMessage(HttpMethod.Get, "/ws/fhir/Patient/dda12af7-1691-11df-97a5-7038c432aabf");
+            read.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var patient = await client.SendAsync(read);
+            Assert.Equal(HttpStatusCode.OK, patient.StatusCode);
+            Assert.Contains("\"family\":\"Smith\"", await patient.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             if (!OperatingSystem.IsWindows())
             {
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder.Combine("data")));
