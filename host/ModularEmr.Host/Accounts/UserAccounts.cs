@@ -61,6 +61,20 @@ internal sealed class UserAccounts(
         return new PasswordCheck(PasswordCheckOutcome.Succeeded, await FindByUuidAsync(account.Uuid, cancellationToken));
     }
 
+    public async Task<IReadOnlyList<EmrUser>> SearchAsync(string? query, int startIndex, int limit, CancellationToken cancellationToken = default)
+    {
+        var users = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query))
+        {
+            var prefix = Normalize(query);
+            users = users.Where(u => u.NormalizedUsername.StartsWith(prefix));
+        }
+
+        var page = await users.Include(u => u.Person).Include(u => u.Roles).ThenInclude(r => r.Privileges).AsSplitQuery()
+            .OrderBy(u => u.NormalizedUsername).Skip(startIndex).Take(limit).ToListAsync(cancellationToken);
+        return page.Select(ToUser).ToList();
+    }
+
     public async Task<IReadOnlyList<RoleInfo>> ListRolesAsync(CancellationToken cancellationToken = default)
     {
         var roles = await db.Roles.AsNoTracking().Include(r => r.Privileges).OrderBy(r => r.Name).ToListAsync(cancellationToken);

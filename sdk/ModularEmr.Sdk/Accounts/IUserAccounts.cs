@@ -18,6 +18,9 @@ public interface IUserAccounts
     /// </summary>
     Task<PasswordCheck> CheckPasswordAsync(string username, string password, CancellationToken cancellationToken = default);
 
+    /// <summary>Users whose username starts with <paramref name="query"/>'s text (all when null), by username.</summary>
+    Task<IReadOnlyList<EmrUser>> SearchAsync(string? query, int startIndex, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>All roles, with their privileges.</summary>
     Task<IReadOnlyList<RoleInfo>> ListRolesAsync(CancellationToken cancellationToken = default);
 }
