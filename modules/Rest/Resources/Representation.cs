@@ -45,7 +45,7 @@ public sealed class Representation(HttpRequest request, Detail detail)
 
         result["gender"] = person.Gender;
         result["age"] = person.Birthdate is { } birthdate ? Age(birthdate) : null;
-        result["birthdate"] = person.Birthdate?.ToString("yyyy-MM-dd'T'00:00:00.000+0000", CultureInfo.InvariantCulture);
+        result["birthdate"] = person.Birthdate?.ToDateTime(TimeOnly.MinValue).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture);
         result["birthdateEstimated"] = person.BirthdateEstimated;
         result["dead"] = person.Dead;
         result["deathDate"] = person.DeathDate;
