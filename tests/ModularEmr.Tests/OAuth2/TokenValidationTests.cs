@@ -31,6 +31,22 @@ public sealed class TokenValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Validating_a_valid_token_costs_one_primary_key_lookup()
+    {
+        await using var oauth = await OAuth2Harness.StartAsync(null, "--Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=Information");
+        var token = (string)(await oauth.PasswordTokenAsync())["access_token"]!;
+        await oauth.ValidateAsync(token);
+        var before = oauth.Host.Logs.Lines.Count;
+
+        Assert.True((await oauth.ValidateAsync(token)).IsValid);
+
+        var commands = oauth.Host.Logs.Lines.Skip(before).Where(line => line.Contains("Executed DbCommand", StringComparison.Ordinal)).ToList();
+        var lookup = Assert.Single(commands);
+        Assert.Contains("FROM \"oauth2_token\"", lookup, StringComparison.Ordinal);
+        Assert.Contains(".\"Id\" = @", lookup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_token_issued_to_another_client_than_the_one_named_is_refused()
     {
         var token = (string)(await _oauth.PasswordTokenAsync())["access_token"]!;
