@@ -39,6 +39,9 @@ public sealed class OAuth2Module : EmrModule
 
         services.AddScoped<IOAuth2Service, OAuth2Service>();
         services.AddSingleton<TokenDiagnosis>();
+        services.AddSingleton<RevocationSignal>();
+        services.AddSingleton<ValidatedTokens>();
+        services.AddSingleton<VerifiedSecrets>();
         services.AddScoped<ClientRegistrations>();
         services.AddScoped<UserAuthorizations>();
         services.AddScoped<RequestAuthentication>();

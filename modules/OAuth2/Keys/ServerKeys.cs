@@ -4,19 +4,24 @@ using Microsoft.IdentityModel.Tokens;
 namespace ModularEmr.Modules.OAuth2.Keys;
 
 /// <summary>
-/// The server's RSA keys: one signs tokens (RS256, published in the JWKS), one encrypts access tokens
-/// (RSA-OAEP, never published). Generated on first start into the data folder, readable by the owner
-/// only, and reused afterwards so tokens survive a restart.
+/// The server's keys: an RSA key signs tokens (RS256, published in the JWKS); a 256-bit AES key
+/// encrypts access tokens (A256KW + A256CBC-HS512), which only this server reads, so nothing is gained by
+/// public-key encryption and an RSA decryption per request is saved; the RSA encryption key of earlier
+/// versions stays registered to read the tokens it encrypted. Generated on first start into the data
+/// folder, readable by the owner only, and reused afterwards so tokens survive a restart.
 /// </summary>
 public sealed class ServerKeys
 {
-    private ServerKeys(RsaSecurityKey signing, RsaSecurityKey encryption)
+    private ServerKeys(RsaSecurityKey signing, SymmetricSecurityKey accessTokens, RsaSecurityKey encryption)
     {
         Signing = signing;
+        AccessTokenEncryption = accessTokens;
         Encryption = encryption;
     }
 
     public RsaSecurityKey Signing { get; }
+
+    public SymmetricSecurityKey AccessTokenEncryption { get; }
 
     public RsaSecurityKey Encryption { get; }
 
@@ -32,46 +37,62 @@ public sealed class ServerKeys
             Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        return new ServerKeys(Load(Path.Combine(folder, "signing.pem")), Load(Path.Combine(folder, "encryption.pem")));
+        return new ServerKeys(
+            LoadRsa(Path.Combine(folder, "signing.pem")),
+            LoadAes(Path.Combine(folder, "access-token-encryption.key")),
+            LoadRsa(Path.Combine(folder, "encryption.pem")));
     }
 
-    private static RsaSecurityKey Load(string file)
+    private static RsaSecurityKey LoadRsa(string file)
     {
         var rsa = RSA.Create();
-        if (File.Exists(file))
+        rsa.ImportFromPem(LoadOrCreate(file, () =>
         {
-            rsa.ImportFromPem(File.ReadAllText(file));
-        }
-        else
-        {
-            rsa.KeySize = 2048;
-            var pem = rsa.ExportPkcs8PrivateKeyPem();
-            var temporary = file + ".tmp";
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var writer = new StreamWriter(temporary, System.Text.Encoding.ASCII, options))
-            {
-                writer.Write(pem);
-            }
-
-            // Two hosts starting at once on one data folder keep whichever key landed first.
-            try
-            {
-                File.Move(temporary, file, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(file))
-            {
-                File.Delete(temporary);
-                rsa.ImportFromPem(File.ReadAllText(file));
-            }
-        }
-
+            using var fresh = RSA.Create(2048);
+            return fresh.ExportPkcs8PrivateKeyPem();
+        }));
         var key = new RsaSecurityKey(rsa);
         key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
         return key;
+    }
+
+    private static SymmetricSecurityKey LoadAes(string file)
+    {
+        var key = new SymmetricSecurityKey(Convert.FromBase64String(LoadOrCreate(file, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)))));
+        key.KeyId = Base64UrlEncoder.Encode(SHA256.HashData(key.Key))[..16];
+        return key;
+    }
+
+    /// <summary>The file's text, written first (owner-only) if it does not exist.</summary>
+    private static string LoadOrCreate(string file, Func<string> create)
+    {
+        if (File.Exists(file))
+        {
+            return File.ReadAllText(file);
+        }
+
+        var temporary = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(temporary, System.Text.Encoding.ASCII, options))
+        {
+            writer.Write(create());
+        }
+
+        // Two hosts starting at once on one data folder keep whichever key landed first.
+        try
+        {
+            File.Move(temporary, file, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            File.Delete(temporary);
+        }
+
+        return File.ReadAllText(file);
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Keys;
+using ModularEmr.Modules.OAuth2.Validation;
+using OpenIddict.EntityFrameworkCore.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace ModularEmr.Modules.OAuth2.Protocol;
@@ -19,7 +21,12 @@ public static class OAuth2ServerRegistration
     public static IServiceCollection AddOAuth2Server(this IServiceCollection services, OAuth2Options options, ServerKeys keys, bool requireHttps)
     {
         services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<OAuth2DbContext>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<OAuth2DbContext>();
+                core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, CachingApplicationManager>();
+                core.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, SignallingTokenManager>();
+            })
             .AddServer(server =>
             {
                 server.SetAuthorizationEndpointUris(AuthorizeUri)
@@ -45,7 +52,8 @@ public static class OAuth2ServerRegistration
                     // RFC 9700 §4.14.2: a refresh token used twice means it leaked; no grace period.
                     .SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 
-                server.AddSigningKey(keys.Signing).AddEncryptionKey(keys.Encryption);
+                // The first encryption key encrypts new access tokens; the RSA one still decrypts older ones.
+                server.AddSigningKey(keys.Signing).AddEncryptionKey(keys.AccessTokenEncryption).AddEncryptionKey(keys.Encryption);
 
                 // Scopes come from the modules' declarations at run time (ScopeRules), not a fixed list.
                 server.DisableScopeValidation();

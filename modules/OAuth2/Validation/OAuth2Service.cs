@@ -11,7 +11,7 @@ namespace ModularEmr.Modules.OAuth2.Validation;
 /// keys and token store: decryption, signature, claims, expiry, the token entry (issued and not
 /// revoked) and its authorization entry. Revocation is seen by the next call.
 /// </summary>
-public sealed class OAuth2Service(OpenIddictValidationService validation, TokenDiagnosis diagnosis) : IOAuth2Service
+public sealed class OAuth2Service(OpenIddictValidationService validation, TokenDiagnosis diagnosis, ValidatedTokens validated) : IOAuth2Service
 {
     public async ValueTask<TokenValidationResult> ValidateTokenAsync(string accessToken, string? expectedClientId = null, CancellationToken cancellationToken = default)
     {
@@ -20,6 +20,13 @@ public sealed class OAuth2Service(OpenIddictValidationService validation, TokenD
             return TokenValidationResult.Refused(TokenValidationFailure.Malformed, "The access token is empty or too long.");
         }
 
+        var key = ValidatedTokens.Key(accessToken);
+        if (validated.Find(key) is { } known)
+        {
+            return ForClient(known, expectedClientId);
+        }
+
+        var epoch = validated.Epoch;
         System.Security.Claims.ClaimsPrincipal principal;
         try
         {
@@ -32,13 +39,8 @@ public sealed class OAuth2Service(OpenIddictValidationService validation, TokenD
         }
 
         var clientId = principal.GetClaim(Claims.ClientId) ?? principal.GetPresenters().FirstOrDefault();
-        if (expectedClientId is not null && !string.Equals(clientId, expectedClientId, StringComparison.Ordinal))
-        {
-            return TokenValidationResult.Refused(TokenValidationFailure.ClientMismatch, "The access token was issued to another client.");
-        }
-
         var actsForUser = principal.GetClaim(EmrClaims.Actor) == "user";
-        return new TokenValidationResult
+        var result = new TokenValidationResult
         {
             ClientId = clientId,
             UserUuid = actsForUser && Guid.TryParse(principal.GetClaim(Claims.Subject), out var user) ? user : null,
@@ -48,5 +50,12 @@ public sealed class OAuth2Service(OpenIddictValidationService validation, TokenD
             ExpiresAt = principal.GetExpirationDate(),
             TokenId = principal.GetTokenId(),
         };
+        validated.Remember(key, result, epoch);
+        return ForClient(result, expectedClientId);
     }
+
+    private static TokenValidationResult ForClient(TokenValidationResult result, string? expectedClientId) =>
+        expectedClientId is not null && !string.Equals(result.ClientId, expectedClientId, StringComparison.Ordinal)
+            ? TokenValidationResult.Refused(TokenValidationFailure.ClientMismatch, "The access token was issued to another client.")
+            : result;
 }

@@ -25,7 +25,7 @@ public sealed class TokenDiagnosis(ServerKeys keys, TimeProvider clock)
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             IssuerSigningKey = keys.Signing,
-            TokenDecryptionKey = keys.Encryption,
+            TokenDecryptionKeys = [keys.AccessTokenEncryption, keys.Encryption],
             ValidateIssuer = false,
             ValidateAudience = false,
             ValidateLifetime = false,

@@ -31,19 +31,38 @@ public sealed class TokenValidationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Validating_a_valid_token_costs_one_primary_key_lookup()
+    public async Task Validating_a_valid_token_costs_one_primary_key_lookup_and_none_once_cached()
     {
         await using var oauth = await OAuth2Harness.StartAsync(null, "--Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=Information");
         var token = (string)(await oauth.PasswordTokenAsync())["access_token"]!;
-        await oauth.ValidateAsync(token);
-        var before = oauth.Host.Logs.Lines.Count;
+        List<string> Commands(int from) => oauth.Host.Logs.Lines.Skip(from).Where(line => line.Contains("Executed DbCommand", StringComparison.Ordinal)).ToList();
 
+        var first = oauth.Host.Logs.Lines.Count;
         Assert.True((await oauth.ValidateAsync(token)).IsValid);
-
-        var commands = oauth.Host.Logs.Lines.Skip(before).Where(line => line.Contains("Executed DbCommand", StringComparison.Ordinal)).ToList();
-        var lookup = Assert.Single(commands);
+        var lookup = Assert.Single(Commands(first));
         Assert.Contains("FROM \"oauth2_token\"", lookup, StringComparison.Ordinal);
         Assert.Contains(".\"Id\" = @", lookup, StringComparison.Ordinal);
+
+        var second = oauth.Host.Logs.Lines.Count;
+        Assert.True((await oauth.ValidateAsync(token)).IsValid);
+        Assert.Empty(Commands(second));
+    }
+
+    [Fact]
+    public async Task A_cached_token_is_refused_at_once_after_revocation_and_after_expiry()
+    {
+        var tokens = await _oauth.PasswordTokenAsync();
+        var access = (string)tokens["access_token"]!;
+        Assert.True((await _oauth.ValidateAsync(access)).IsValid);
+        Assert.True((await _oauth.ValidateAsync(access)).IsValid);
+
+        await _oauth.PostFormAsync("/ws/oauth2/revoke", (OAuth2Harness.Confidential, OAuth2Harness.ConfidentialSecret), ("token", access));
+        Assert.Equal(TokenValidationFailure.Revoked, (await _oauth.ValidateAsync(access)).Failure);
+
+        var other = (string)(await _oauth.PasswordTokenAsync())["access_token"]!;
+        Assert.True((await _oauth.ValidateAsync(other)).IsValid);
+        _oauth.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(TokenValidationFailure.Expired, (await _oauth.ValidateAsync(other)).Failure);
     }
 
     [Fact]
