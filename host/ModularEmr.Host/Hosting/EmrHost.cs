@@ -100,7 +100,8 @@ internal static class EmrHost
         services.AddScoped<AccountAdministration>();
         services.AddScoped<IPersonRecords, PersonRecords>();
         services.AddScoped<IPatientRecords, PatientRecords>();
-        services.AddScoped<IScopeCatalog, ScopeCatalog>();
+        services.AddSingleton<ScopeCatalog>();
+        services.AddSingleton<IScopeCatalog>(provider => provider.GetRequiredService<ScopeCatalog>());
         services.AddScoped<DemoData>();
         services.AddSingleton<ModuleInstaller>();
         services.AddHostedService<ModuleLifecycleService>();
