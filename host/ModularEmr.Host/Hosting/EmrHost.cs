@@ -123,6 +123,10 @@ internal static class EmrHost
         services.AddAuthorization();
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = ".ModularEmr.Antiforgery");
         services.AddProblemDetails();
+
+        // A body that cannot be bound is the client's error (400), in every environment; Development's
+        // default would throw it into the exception handler and answer 500.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
     }
 
     private static void ConfigurePipeline(WebApplication app, IReadOnlyList<LoadedModule> loaded)

@@ -165,6 +165,20 @@ public sealed class ClientRegistrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_malformed_json_body_is_a_400_not_a_500()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ws/oauth2/api/clients")
+        {
+            Content = new StringContent("{\"name\": ", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = OAuth2Harness.BasicHeader("bob", "Bob12345");
+
+        var response = await _oauth.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task The_portal_registers_an_app_shows_the_secret_once_and_refuses_a_forged_form()
     {
         var browser = _oauth.NewBrowser();

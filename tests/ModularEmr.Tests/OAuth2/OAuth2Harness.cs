@@ -34,16 +34,20 @@ internal sealed class OAuth2Harness : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<OAuth2Harness> StartAsync(object? settings = null, params string[] extraArgs)
+    public static Task<OAuth2Harness> StartAsync(object? settings = null, params string[] extraArgs) =>
+        StartWithAsync(settings, modules => modules.AddProbe(), extraArgs);
+
+    /// <summary>The shipped modules plus what <paramref name="addModules"/> lists.</summary>
+    public static async Task<OAuth2Harness> StartWithAsync(object? settings, Action<ModulesFileBuilder> addModules, params string[] extraArgs)
     {
         var folder = new TestFolder();
         var clock = new AdjustableClock();
-        var modules = new ModulesFileBuilder()
+        var builder = new ModulesFileBuilder()
             .Add("oauth2", Repository.ModuleFolder("modules/OAuth2"), settings: settings)
             .Add("fhir", Repository.ModuleFolder("modules/Fhir"))
-            .Add("rest", Repository.ModuleFolder("modules/Rest"))
-            .AddProbe()
-            .WriteTo(folder);
+            .Add("rest", Repository.ModuleFolder("modules/Rest"));
+        addModules(builder);
+        var modules = builder.WriteTo(folder);
         var host = await EmrTestHost.StartAsync(
             folder.Combine("data"), modules,
             overrideServices: services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)),
