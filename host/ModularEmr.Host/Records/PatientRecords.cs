@@ -99,37 +99,28 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock) : IPa
             throw new RecordVersionConflictException($"Patient {uuid} is at version {person.Version}, not {expected}.", person.Version);
         }
 
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var errors = new FieldErrors();
         if (!Genders.Contains(update.Gender))
         {
-            Add("gender", "gender must be one of M, F, O, U");
+            errors.Add("gender", "gender must be one of M, F, O, U");
         }
 
         if (update.Names.Count == 0)
         {
-            Add("names", "at least one name is required");
+            errors.Add("names", "at least one name is required");
         }
 
         var current = person.Names.Where(n => !n.Voided).ToDictionary(n => n.Uuid);
         for (var i = 0; i < update.Names.Count; i++)
         {
-            foreach (var (field, messages) in NameValidation.Check(update.Names[i].Name, $"names[{i}]."))
-            {
-                errors[field] = messages;
-            }
-
+            errors.AddRange(NameValidation.Check(update.Names[i].Name, $"names[{i}]."));
             if (update.Names[i].Uuid is { } nameUuid && !current.ContainsKey(nameUuid))
             {
-                Add($"names[{i}].uuid", $"name {nameUuid} is not a current name of this patient");
+                errors.Add($"names[{i}].uuid", $"name {nameUuid} is not a current name of this patient");
             }
         }
 
-        if (errors.Count > 0)
-        {
-            throw new RecordValidationException(
-                "The patient is not valid: " + string.Join("; ", errors.Values.SelectMany(v => v)),
-                errors.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value, StringComparer.Ordinal));
-        }
+        errors.ThrowIfAny("The patient");
 
         var actor = actingUserUuid is { } actorUuid ? await db.Users.Where(u => u.Uuid == actorUuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) : null;
         var now = clock.GetUtcNow();
@@ -182,16 +173,6 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock) : IPa
         }
 
         return (await GetAsync(uuid, cancellationToken))!;
-
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list))
-            {
-                errors[field] = list = [];
-            }
-
-            list.Add(message);
-        }
     }
 
     public async Task<IReadOnlyList<IdentifierTypeRecord>> ListIdentifierTypesAsync(CancellationToken cancellationToken = default) =>
@@ -200,33 +181,30 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock) : IPa
 
     public async Task<PatientRecord> CreateAsync(NewPatient patient, Guid? actingUserUuid, CancellationToken cancellationToken = default)
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var errors = new FieldErrors();
         if (!Genders.Contains(patient.Gender))
         {
-            Add("gender", "gender must be one of M, F, O, U");
+            errors.Add("gender", "gender must be one of M, F, O, U");
         }
 
         if (patient.Birthdate is { } birthdate && birthdate > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
         {
-            Add("birthdate", "birthdate cannot be in the future");
+            errors.Add("birthdate", "birthdate cannot be in the future");
         }
 
         if (patient.Names.Count == 0)
         {
-            Add("names", "at least one name is required");
+            errors.Add("names", "at least one name is required");
         }
 
         for (var i = 0; i < patient.Names.Count; i++)
         {
-            foreach (var (field, messages) in NameValidation.Check(patient.Names[i], $"names[{i}]."))
-            {
-                errors[field] = messages;
-            }
+            errors.AddRange(NameValidation.Check(patient.Names[i], $"names[{i}]."));
         }
 
         if (patient.Identifiers.Count == 0)
         {
-            Add("identifiers", "at least one identifier is required");
+            errors.Add("identifiers", "at least one identifier is required");
         }
 
         var typeNames = patient.Identifiers.Select(i => i.TypeName).Distinct().ToList();
@@ -236,30 +214,24 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock) : IPa
             var identifier = patient.Identifiers[i];
             if (string.IsNullOrWhiteSpace(identifier.Value) || identifier.Value.Trim().Length > 50)
             {
-                Add($"identifiers[{i}].identifier", "identifier is required and at most 50 characters");
+                errors.Add($"identifiers[{i}].identifier", "identifier is required and at most 50 characters");
             }
             else if (!types.TryGetValue(identifier.TypeName, out var type))
             {
-                Add($"identifiers[{i}].identifierType", $"identifier type '{identifier.TypeName}' does not exist");
+                errors.Add($"identifiers[{i}].identifierType", $"identifier type '{identifier.TypeName}' does not exist");
             }
             else if (await db.PatientIdentifiers.AnyAsync(x => !x.Voided && x.IdentifierTypeId == type.Id && x.Identifier == identifier.Value.Trim(), cancellationToken))
             {
-                Add($"identifiers[{i}].identifier", $"identifier '{identifier.Value.Trim()}' of type '{type.Name}' is already in use");
+                errors.Add($"identifiers[{i}].identifier", $"identifier '{identifier.Value.Trim()}' of type '{type.Name}' is already in use");
             }
         }
 
         if (patient.Uuid is { } requested && await db.Persons.AnyAsync(p => p.Uuid == requested, cancellationToken))
         {
-            Add("uuid", $"uuid {requested} is already in use");
+            errors.Add("uuid", $"uuid {requested} is already in use");
         }
 
-        if (errors.Count > 0)
-        {
-            throw new RecordValidationException(
-                "The patient is not valid: " + string.Join("; ", errors.Values.SelectMany(v => v)),
-                errors.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value, StringComparer.Ordinal));
-        }
-
+        errors.ThrowIfAny("The patient");
         var actor = actingUserUuid is { } uuid ? await db.Users.Where(u => u.Uuid == uuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) : null;
         var now = clock.GetUtcNow();
         var person = new Person
@@ -297,16 +269,6 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock) : IPa
         db.Persons.Add(person);
         await db.SaveChangesAsync(cancellationToken);
         return (await GetAsync(person.Uuid, cancellationToken))!;
-
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list))
-            {
-                errors[field] = list = [];
-            }
-
-            list.Add(message);
-        }
     }
 
     private static IQueryable<Patient> WithDetails(IQueryable<Patient> patients) => patients

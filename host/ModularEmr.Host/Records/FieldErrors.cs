@@ -1,0 +1,40 @@
+using ModularEmr.Sdk.Data;
+
+namespace ModularEmr.Host.Records;
+
+/// <summary>Messages per field, gathered before anything is written, and thrown together as one refusal.</summary>
+internal sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public int Count => _errors.Count;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(message);
+    }
+
+    public void AddRange(IReadOnlyDictionary<string, List<string>> errors)
+    {
+        foreach (var (field, messages) in errors)
+        {
+            messages.ForEach(message => Add(field, message));
+        }
+    }
+
+    /// <summary>Throws the gathered messages as a <see cref="RecordValidationException"/>, if there are any.</summary>
+    public void ThrowIfAny(string what)
+    {
+        if (_errors.Count > 0)
+        {
+            throw new RecordValidationException(
+                $"{what} is not valid: " + string.Join("; ", _errors.Values.SelectMany(v => v)),
+                _errors.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value, StringComparer.Ordinal));
+        }
+    }
+}
