@@ -67,8 +67,14 @@ public static class ClientPortal
 
             var request = new ClientRegistrationRequest
             {
-                Name = client.Name, Description = client.Description, Website = client.Website, ClientType = client.ClientType,
-                RedirectUris = client.RedirectUris, GrantTypes = client.GrantTypes, Scopes = client.Scopes, AcceptTerms = true,
+                Name = client.Name,
+                Description = client.Description,
+                Website = client.Website,
+                ClientType = client.ClientType,
+                RedirectUris = client.RedirectUris,
+                GrantTypes = client.GrantTypes,
+                Scopes = client.Scopes,
+                AcceptTerms = true,
                 AcceptDiscouragedGrants = client.GrantTypes.Contains(GrantTypes.Implicit) || client.GrantTypes.Contains(GrantTypes.Password),
             };
             var antiforgery = Html.AntiforgeryField(services.Antiforgery, http);

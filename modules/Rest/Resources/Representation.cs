@@ -58,8 +58,15 @@ public sealed class Representation(HttpRequest request, Detail detail)
             result["names"] = person.Names.Where(n => !n.Voided).Select(n => Name(person.Uuid, n, Detail.Default)).ToList();
             result["addresses"] = person.Addresses.Where(a => !a.Voided).Select(a => new
             {
-                uuid = a.Uuid, display = a.Address1, preferred = a.Preferred, address1 = a.Address1, address2 = a.Address2,
-                cityVillage = a.CityVillage, stateProvince = a.StateProvince, postalCode = a.PostalCode, country = a.Country,
+                uuid = a.Uuid,
+                display = a.Address1,
+                preferred = a.Preferred,
+                address1 = a.Address1,
+                address2 = a.Address2,
+                cityVillage = a.CityVillage,
+                stateProvince = a.StateProvince,
+                postalCode = a.PostalCode,
+                country = a.Country,
             }).ToList();
             result["auditInfo"] = Audit(person.Audit);
         }

@@ -17,9 +17,15 @@ public sealed class ClientRegistrationTests : IAsyncLifetime
 
     private static object WebApp(string name = "Bob's app", string[]? grants = null, string[]? redirects = null, string type = "confidential-web", bool terms = true, bool discouraged = false) => new
     {
-        name, description = "Reads charts", website = "https://bob.example", clientType = type,
-        redirectUris = redirects ?? [OAuth2Harness.Redirect], grantTypes = grants ?? ["authorization_code", "refresh_token"],
-        scopes = new[] { "probe.read", "offline_access" }, acceptTerms = terms, acceptDiscouragedGrants = discouraged,
+        name,
+        description = "Reads charts",
+        website = "https://bob.example",
+        clientType = type,
+        redirectUris = redirects ?? [OAuth2Harness.Redirect],
+        grantTypes = grants ?? ["authorization_code", "refresh_token"],
+        scopes = new[] { "probe.read", "offline_access" },
+        acceptTerms = terms,
+        acceptDiscouragedGrants = discouraged,
     };
 
     [Fact]

@@ -82,7 +82,11 @@ public sealed class TokenGrantTests : IAsyncLifetime
     {
         var registered = await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", ("bob", "Bob12345"), new
         {
-            name = "Narrow", clientType = "confidential-web", grantTypes = new[] { "client_credentials" }, scopes = new[] { "profile" }, acceptTerms = true,
+            name = "Narrow",
+            clientType = "confidential-web",
+            grantTypes = new[] { "client_credentials" },
+            scopes = new[] { "profile" },
+            acceptTerms = true,
         });
         var created = System.Text.Json.Nodes.JsonNode.Parse(await registered.Content.ReadAsStringAsync())!;
         var client = ((string)created["client"]!["clientId"]!, (string)created["clientSecret"]!);

@@ -105,7 +105,11 @@ public sealed class TokenValidationTests : IAsyncLifetime
     {
         var created = System.Text.Json.Nodes.JsonNode.Parse(await (await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", ("bob", "Bob12345"), new
         {
-            name = "Short-lived", clientType = "confidential-web", grantTypes = new[] { "client_credentials" }, scopes = new[] { "probe.read" }, acceptTerms = true,
+            name = "Short-lived",
+            clientType = "confidential-web",
+            grantTypes = new[] { "client_credentials" },
+            scopes = new[] { "probe.read" },
+            acceptTerms = true,
         })).Content.ReadAsStringAsync())!;
         var clientId = (string)created["client"]!["clientId"]!;
         var (_, tokens) = await _oauth.TokenAsync((clientId, (string)created["clientSecret"]!), ("grant_type", "client_credentials"));
