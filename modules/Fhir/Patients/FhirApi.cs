@@ -174,9 +174,10 @@ public static class FhirApi
             return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, access.Refusal!);
         }
 
-        if (await ReadPatientAsync(http, formats) is not { } read)
+        var (read, unreadable) = await ReadPatientAsync(http, formats);
+        if (read is null)
         {
-            return http.Items[ReadFailure] as IResult ?? Outcome.Error(400, OperationOutcome.IssueType.Invalid, "The body is not a Patient.");
+            return unreadable!;
         }
 
         var (gender, birthdate, estimated, _, _, names, problems) = PatientMapping.FromFhir(read);
@@ -234,9 +235,10 @@ public static class FhirApi
                 : Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, "The token's patient/ scope covers only the patient in its context.");
         }
 
-        if (await ReadPatientAsync(http, formats) is not { } read)
+        var (read, unreadable) = await ReadPatientAsync(http, formats);
+        if (read is null)
         {
-            return (IResult)http.Items[ReadFailure]!;
+            return unreadable!;
         }
 
         if (read.Id != id)
@@ -282,27 +284,21 @@ public static class FhirApi
         }
     }
 
-    private const string ReadFailure = "fhir.read-failure";
-
-    /// <summary>The Patient in the body, or null with the refusal (415, 400) left in the request's items.</summary>
-    private static async Task<Patient?> ReadPatientAsync(HttpContext http, FhirFormats formats)
+    /// <summary>The Patient in the body, or the refusal (415, 400) that says why there is none.</summary>
+    private static async Task<(Patient? Patient, IResult? Refusal)> ReadPatientAsync(HttpContext http, FhirFormats formats)
     {
         if (FhirFormats.BodyFormat(http.Request) is not { } format)
         {
-            http.Items[ReadFailure] = Outcome.Error(StatusCodes.Status415UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, "Send the resource as application/fhir+json or application/fhir+xml.");
-            return null;
+            return (null, Outcome.Error(StatusCodes.Status415UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, "Send the resource as application/fhir+json or application/fhir+xml."));
         }
 
         var (resource, problems) = await formats.ReadAsync(http.Request, format);
-        if (resource is not Patient patient)
+        return resource switch
         {
-            http.Items[ReadFailure] = resource is null
-                ? Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, "The body is not a valid FHIR resource.", problems)
-                : Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, $"Expected a Patient, got a {resource.TypeName}.");
-            return null;
-        }
-
-        return patient;
+            Patient patient => (patient, null),
+            null => (null, Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, "The body is not a valid FHIR resource.", problems)),
+            _ => (null, Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, $"Expected a Patient, got a {resource.TypeName}.")),
+        };
     }
 
     private static EntityTagHeaderValue ETag(PatientRecord record) => new($"\"{PatientMapping.VersionId(record)}\"", isWeak: true);

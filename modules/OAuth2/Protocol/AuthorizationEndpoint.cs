@@ -166,13 +166,7 @@ public static class AuthorizationEndpoint
     }
 
     /// <summary>An error returned to the client's verified redirect URI (RFC 6749 §4.1.2.1).</summary>
-    internal static IResult Refuse(string error, string description) => Results.Forbid(
-        new AuthenticationProperties(new Dictionary<string, string?>
-        {
-            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-        }),
-        [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    private static IResult Refuse(string error, string description) => OAuth2Errors.Refuse(error, description);
 
     /// <summary>What the authorization endpoint needs.</summary>
     public sealed record AuthorizationServices(

@@ -11,8 +11,16 @@ public sealed class PasswordGrantThrottle(Microsoft.Extensions.Options.IOptions<
 {
     private readonly ConcurrentDictionary<string, RateLimiter> _limiters = new(StringComparer.Ordinal);
 
+    /// <summary>Beyond this many tracked sources, limiters idle for a whole window are dropped.</summary>
+    private const int Tracked = 10_000;
+
     public bool TryAcquire(string clientId, string? remoteAddress)
     {
+        if (_limiters.Count > Tracked)
+        {
+            ForgetIdle();
+        }
+
         var key = $"{clientId}|{remoteAddress}";
         var limiter = _limiters.GetOrAdd(key, _ => new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
         {
@@ -23,6 +31,18 @@ public sealed class PasswordGrantThrottle(Microsoft.Extensions.Options.IOptions<
         }));
         using var lease = limiter.AttemptAcquire();
         return lease.IsAcquired;
+    }
+
+    private void ForgetIdle()
+    {
+        var window = TimeSpan.FromSeconds(options.Value.PasswordWindowSeconds);
+        foreach (var (key, limiter) in _limiters)
+        {
+            if (limiter.IdleDuration > window && _limiters.TryRemove(key, out var removed))
+            {
+                removed.Dispose();
+            }
+        }
     }
 
     public void Dispose()

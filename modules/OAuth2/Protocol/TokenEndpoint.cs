@@ -135,17 +135,24 @@ public static class TokenEndpoint
         return Results.SignIn(PrincipalFactory.ForClient(request.ClientId!, name, scopes), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    /// <summary>An RFC 6749 §5.2 error response.</summary>
+    /// <summary>An RFC 6749 §5.2 error response; a status of our own (429) is written here, with the same body and no caching.</summary>
     private static IResult Refuse(string error, string description, int? status = null)
     {
-        var properties = new Dictionary<string, string?>
+        if (status is null)
         {
-            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-        };
-        return status is null
-            ? Results.Forbid(new AuthenticationProperties(properties), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme])
-            : Results.Json(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, statusCode: status.Value);
+            return OAuth2Errors.Refuse(error, description);
+        }
+
+        return new NoStoreJson(Results.Json(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, statusCode: status.Value));
+    }
+
+    private sealed class NoStoreJson(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.CacheControl = "no-store";
+            return inner.ExecuteAsync(httpContext);
+        }
     }
 
     /// <summary>What the token endpoint needs.</summary>

@@ -236,17 +236,12 @@ public sealed class ModuleConfigurationErrorTests : IDisposable
 
     private string ProbeCopy(string id, Action<JsonNode>? change = null)
     {
-        var target = _folder.Combine(id);
-        Directory.CreateDirectory(Path.Combine(target, "bin"));
-        foreach (var file in Directory.GetFiles(Path.Combine(ModulesFileBuilder.ProbeFolder, "bin")))
-        {
-            File.Copy(file, Path.Combine(target, "bin", Path.GetFileName(file)));
-        }
-
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(ModulesFileBuilder.ProbeFolder, "module.json")))!;
+        var target = ModuleLoadingTests.CopyProbe(_folder, id);
+        var file = Path.Combine(target, "module.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(file))!;
         manifest["id"] = id;
         change?.Invoke(manifest);
-        File.WriteAllText(Path.Combine(target, "module.json"), manifest.ToJsonString());
+        File.WriteAllText(file, manifest.ToJsonString());
         return target;
     }
 }

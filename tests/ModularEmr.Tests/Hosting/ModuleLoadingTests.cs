@@ -135,9 +135,9 @@ public sealed class ModuleLoadingTests
         (await host.CreateClient().GetFromJsonAsync<List<string?>>("/ws/probe/events"))!;
 
     /// <summary>A copy of the probe module folder whose manifest a test may change.</summary>
-    internal static string CopyProbe(TestFolder folder)
+    internal static string CopyProbe(TestFolder folder, string name = "probe")
     {
-        var target = folder.Combine("probe");
+        var target = folder.Combine(name);
         Directory.CreateDirectory(Path.Combine(target, "bin"));
         File.Copy(Path.Combine(ModulesFileBuilder.ProbeFolder, "module.json"), Path.Combine(target, "module.json"));
         foreach (var file in Directory.GetFiles(Path.Combine(ModulesFileBuilder.ProbeFolder, "bin")))
