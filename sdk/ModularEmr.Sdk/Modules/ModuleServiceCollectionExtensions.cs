@@ -44,8 +44,10 @@ public static class ModuleServiceCollectionExtensions
         where TContext : DbContext
     {
         var moduleId = context.Module.Id;
-        services.AddDbContext<TContext>((provider, options) =>
-            provider.GetRequiredService<IEmrDatabase>().Configure(options, moduleId));
+        // Options are built once: building them per request cost more than the query they serve.
+        services.AddDbContext<TContext>(
+            (provider, options) => provider.GetRequiredService<IEmrDatabase>().Configure(options, moduleId),
+            optionsLifetime: ServiceLifetime.Singleton);
         return services;
     }
 }
