@@ -91,7 +91,11 @@ internal static class EmrHost
         services.AddSingleton(database);
         services.AddSingleton<IEmrDatabase>(database);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddDbContext<CoreDbContext>(options => database.Configure(options, CoreDbContext.MigrationsOwner));
+        services.AddSingleton<CoreWrites>();
+        services.AddSingleton<RecentPatients>();
+        services.AddDbContext<CoreDbContext>(
+            (provider, options) => database.Configure(options.AddInterceptors(provider.GetRequiredService<CoreWrites>()), CoreDbContext.MigrationsOwner),
+            optionsLifetime: ServiceLifetime.Singleton);
 
         services.AddOptions<AccountOptions>().Bind(builder.Configuration.GetSection(AccountOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();

@@ -5,14 +5,27 @@ using ModularEmr.Sdk.Data;
 namespace ModularEmr.Host.Records;
 
 /// <summary>Patients over the core database.</summary>
-internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock) : IPatientRecords
+internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, RecentPatients recent) : IPatientRecords
 {
     private static readonly string[] Genders = ["M", "F", "O", "U"];
 
     public async Task<PatientRecord?> GetAsync(Guid uuid, CancellationToken cancellationToken = default)
     {
+        if (recent.Find(uuid) is { } known)
+        {
+            return known;
+        }
+
+        var writes = recent.Writes;
         var patient = await WithDetails(db.Patients.AsNoTracking()).SingleOrDefaultAsync(p => p.Person.Uuid == uuid, cancellationToken);
-        return patient is null ? null : RecordMapping.ToRecord(patient, await RecordMapping.UserUuidsAsync(db, [patient.Person], cancellationToken));
+        if (patient is null)
+        {
+            return null;
+        }
+
+        var record = RecordMapping.ToRecord(patient, await RecordMapping.UserUuidsAsync(db, [patient.Person], cancellationToken));
+        recent.Remember(record, writes);
+        return record;
     }
 
     public async Task<Page<PatientRecord>> SearchAsync(RecordQuery query, CancellationToken cancellationToken = default)
