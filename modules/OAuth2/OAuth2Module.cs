@@ -42,6 +42,7 @@ public sealed class OAuth2Module : EmrModule
         services.AddSingleton<RevocationSignal>();
         services.AddSingleton<ValidatedTokens>();
         services.AddSingleton<VerifiedSecrets>();
+        services.AddSingleton<KnownClients>();
         services.AddScoped<ClientRegistrations>();
         services.AddScoped<UserAuthorizations>();
         services.AddScoped<RequestAuthentication>();

@@ -10,10 +10,16 @@ using OpenIddict.EntityFrameworkCore.Models;
 namespace ModularEmr.Modules.OAuth2.Validation;
 
 /// <summary>
-/// OpenIddict's application manager, remembering for a minute that a presented client secret was right.
-/// The stored hash (PBKDF2, OpenIddict's format) is still what decides the first time; afterwards the
-/// SHA-256 of the presented secret is compared in fixed time with the one that passed. A wrong secret is
-/// never remembered, so guessing still costs a full PBKDF2 each time; any change to a client forgets all.
+/// OpenIddict's application manager with two memories that any change to a client erases at once
+/// (<see cref="RevocationSignal.Clients"/>):
+/// <list type="bullet">
+/// <item>clients by client id (<see cref="KnownClients"/>), so the token endpoint does not query the
+/// database for the same client on every request;</item>
+/// <item>for a minute, that a presented client secret was right. The stored hash (PBKDF2, OpenIddict's
+/// format) still decides the first time; afterwards the SHA-256 of the presented secret is compared in
+/// fixed time with the one that passed. A wrong secret is never remembered, so guessing still costs a
+/// full PBKDF2 each time.</item>
+/// </list>
 /// </summary>
 public sealed class CachingApplicationManager(
     IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
@@ -21,8 +27,26 @@ public sealed class CachingApplicationManager(
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
     VerifiedSecrets verified,
+    KnownClients known,
     RevocationSignal signal) : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
+    public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        if (known.Find(identifier, signal.Clients) is { } application)
+        {
+            return application;
+        }
+
+        var epoch = signal.Clients;
+        var found = await base.FindByClientIdAsync(identifier, cancellationToken);
+        if (found is not null)
+        {
+            known.Remember(found, epoch);
+        }
+
+        return found;
+    }
+
     public override async ValueTask<bool> ValidateClientSecretAsync(OpenIddictEntityFrameworkCoreApplication application, string secret, CancellationToken cancellationToken = default)
     {
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret ?? string.Empty));
@@ -74,4 +98,55 @@ public sealed class VerifiedSecrets(TimeProvider clock)
 
     public void Remember(string applicationId, byte[] presented, long epoch) =>
         _entries[applicationId] = (presented, epoch, clock.GetUtcNow() + Lifetime);
+}
+
+/// <summary>
+/// Clients as last read from the store, by client id. Each caller gets its own copy, untracked by any
+/// database context, so one request's changes never leak into another's; an entry made before the last
+/// client change is never served.
+/// </summary>
+public sealed class KnownClients
+{
+    private const int Capacity = 10_000;
+    private readonly ConcurrentDictionary<string, (OpenIddictEntityFrameworkCoreApplication Application, long Epoch)> _entries = new(StringComparer.Ordinal);
+
+    public OpenIddictEntityFrameworkCoreApplication? Find(string clientId, long epoch) =>
+        _entries.TryGetValue(clientId, out var entry) && entry.Epoch == epoch ? Copy(entry.Application) : null;
+
+    /// <summary>Remembers <paramref name="application"/> as read under <paramref name="epoch"/>, taken before the read began.</summary>
+    public void Remember(OpenIddictEntityFrameworkCoreApplication application, long epoch)
+    {
+        if (application.ClientId is null)
+        {
+            return;
+        }
+
+        if (_entries.Count >= Capacity)
+        {
+            _entries.Clear();
+        }
+
+        _entries[application.ClientId] = (Copy(application), epoch);
+    }
+
+    /// <summary>Every stored column; the navigation collections stay empty (nothing reads them from here).</summary>
+    public static OpenIddictEntityFrameworkCoreApplication Copy(OpenIddictEntityFrameworkCoreApplication application) => new()
+    {
+        ApplicationType = application.ApplicationType,
+        ClientId = application.ClientId,
+        ClientSecret = application.ClientSecret,
+        ClientType = application.ClientType,
+        ConcurrencyToken = application.ConcurrencyToken,
+        ConsentType = application.ConsentType,
+        DisplayName = application.DisplayName,
+        DisplayNames = application.DisplayNames,
+        Id = application.Id,
+        JsonWebKeySet = application.JsonWebKeySet,
+        Permissions = application.Permissions,
+        PostLogoutRedirectUris = application.PostLogoutRedirectUris,
+        Properties = application.Properties,
+        RedirectUris = application.RedirectUris,
+        Requirements = application.Requirements,
+        Settings = application.Settings,
+    };
 }
