@@ -17,6 +17,7 @@ public sealed class FhirModule : EmrModule
         // reflection context (the host enters it for every hook), rather than on the first request.
         _ = ModelInfo.ModelInspector.FindClassMapping(typeof(Patient));
         services.AddSingleton<FhirFormats>();
+        services.AddSingleton<PatientDocuments>();
     }
 
     public override async System.Threading.Tasks.Task InstallAsync(IModuleInstallContext context, CancellationToken cancellationToken)

@@ -72,9 +72,18 @@ public sealed class FhirFormats
         return JsonNames.Contains(type, StringComparer.OrdinalIgnoreCase) ? Json : XmlNames.Contains(type, StringComparer.OrdinalIgnoreCase) ? Xml : null;
     }
 
-    public async Task WriteAsync(HttpResponse response, Resource resource, string format, bool pretty)
+    public Task WriteAsync(HttpResponse response, Resource resource, string format, bool pretty) =>
+        WriteAsync(response, Serialize(resource, format, pretty), format);
+
+    public static async Task WriteAsync(HttpResponse response, ReadOnlyMemory<byte> body, string format)
     {
         response.ContentType = format + "; charset=utf-8";
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, response.HttpContext.RequestAborted);
+    }
+
+    public byte[] Serialize(Resource resource, string format, bool pretty)
+    {
         using var buffer = new MemoryStream();
         if (format == Xml)
         {
@@ -88,8 +97,7 @@ public sealed class FhirFormats
             _json.Serialize(resource, writer, null);
         }
 
-        response.ContentLength = buffer.Length;
-        await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), response.HttpContext.RequestAborted);
+        return buffer.ToArray();
     }
 
     /// <summary>Reads a resource from the body; on failure, the parser's problems in words.</summary>

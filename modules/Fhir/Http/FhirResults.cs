@@ -18,12 +18,15 @@ public sealed class FhirResult(Resource resource, int statusCode = StatusCodes.S
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var formats = httpContext.RequestServices.GetRequiredService<FhirFormats>();
-        var format = FhirFormats.Negotiate(httpContext.Request) ?? FhirFormats.Json;
-        var pretty = httpContext.Request.Query.TryGetValue("_pretty", out var value) && value == "true";
+        var (format, pretty) = Representation(httpContext.Request);
         httpContext.Response.StatusCode = StatusCode;
         Headers?.Invoke(httpContext.Response);
         return formats.WriteAsync(httpContext.Response, Resource, format, pretty);
     }
+
+    /// <summary>The negotiated format (JSON unless the client asked for XML) and whether to indent (<c>_pretty</c>).</summary>
+    public static (string Format, bool Pretty) Representation(HttpRequest request) =>
+        (FhirFormats.Negotiate(request) ?? FhirFormats.Json, request.Query.TryGetValue("_pretty", out var value) && value == "true");
 }
 
 /// <summary>Every FHIR error is an OperationOutcome (FHIR R4 §3.1.0.4) with a fitting issue code.</summary>

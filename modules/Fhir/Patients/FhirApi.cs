@@ -93,7 +93,7 @@ public static class FhirApi
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return new FhirResult(PatientMapping.ToFhir(record)) { Headers = response => SetVersionHeaders(response, record) };
+        return new PatientDocumentResult(record, response => SetVersionHeaders(response, record));
     }
 
     private static async Task<IResult> SearchAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts)
