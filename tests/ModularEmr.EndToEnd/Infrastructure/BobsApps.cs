@@ -14,10 +14,13 @@ internal static class BobsApps
     public const string PatientScope = "patient/Patient.rs launch/patient rest.read rest.write";
 
     /// <summary>A confidential web app (a secret; code flow with PKCE) whose callback is the test client's.</summary>
-    public static async Task<ClientRegistration> RegisterWebAppAsync(Uri emr, string name, TestClientApp client)
+    public static Task<ClientRegistration> RegisterWebAppAsync(Uri emr, string name, TestClientApp client) =>
+        RegisterAsync(emr, name, "confidential-web", [client.CallbackUri.AbsoluteUri], ["authorization_code", "refresh_token"], PatientScope);
+
+    public static async Task<ClientRegistration> RegisterAsync(Uri emr, string name, string type, string[] redirectUris, string[] grants, string scope)
     {
-        var created = await SendAsync(emr, HttpMethod.Post, "/ws/oauth2/api/clients", Describe(name, "confidential-web", [client.CallbackUri.AbsoluteUri], ["authorization_code", "refresh_token"]));
-        return new ClientRegistration((string)created["client"]!["clientId"]!, (string?)created["clientSecret"], PatientScope);
+        var created = await SendAsync(emr, HttpMethod.Post, "/ws/oauth2/api/clients", Describe(name, type, redirectUris, grants, scope));
+        return new ClientRegistration((string)created["client"]!["clientId"]!, (string?)created["clientSecret"], scope);
     }
 
     /// <summary>
@@ -27,21 +30,21 @@ internal static class BobsApps
     /// </summary>
     public static async Task<ClientRegistration> RegisterImplicitAppAsync(Uri emr, string name, TestClientApp client)
     {
-        var created = await SendAsync(emr, HttpMethod.Post, "/ws/oauth2/api/clients", Describe(name, "public-browser", [client.CallbackUri.AbsoluteUri], ["implicit"]));
+        var created = await SendAsync(emr, HttpMethod.Post, "/ws/oauth2/api/clients", Describe(name, "public-browser", [client.CallbackUri.AbsoluteUri], ["implicit"], PatientScope));
         var clientId = (string)created["client"]!["clientId"]!;
         var extractor = new Uri(emr, $"/ws/oauth2/fragmentextractor.html?client_id={clientId}").AbsoluteUri;
-        await SendAsync(emr, HttpMethod.Put, $"/ws/oauth2/api/clients/{clientId}", Describe(name, "public-browser", [client.CallbackUri.AbsoluteUri, extractor], ["implicit"]));
+        await SendAsync(emr, HttpMethod.Put, $"/ws/oauth2/api/clients/{clientId}", Describe(name, "public-browser", [client.CallbackUri.AbsoluteUri, extractor], ["implicit"], PatientScope));
         return new ClientRegistration(clientId, null, PatientScope);
     }
 
-    private static object Describe(string name, string type, string[] redirectUris, string[] grants) => new
+    private static object Describe(string name, string type, string[] redirectUris, string[] grants, string scope) => new
     {
         name,
         description = "Bob's app in the end-to-end story",
         clientType = type,
         redirectUris,
         grantTypes = grants,
-        scopes = PatientScope.Split(' '),
+        scopes = scope.Split(' '),
         acceptTerms = true,
         acceptDiscouragedGrants = grants.Contains("implicit"),
     };

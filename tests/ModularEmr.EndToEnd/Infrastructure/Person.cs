@@ -31,7 +31,7 @@ internal sealed class Person(BrowserStory story, IPage page, Uri emr)
         await ClickToNextPageAsync(Page.Locator("button[type=submit]"), "after-sign-in");
         if (Url.AbsolutePath == "/ws/oauth2/authenticate_user")
         {
-            throw new XunitException($"{username} could not sign in: {await DescribeAsync()}");
+            throw await UnexpectedPageAsync($"{username} to be signed in");
         }
     }
 
@@ -40,7 +40,7 @@ internal sealed class Person(BrowserStory story, IPage page, Uri emr)
     {
         if (await Page.Locator("#client-name").CountAsync() == 0)
         {
-            throw new XunitException($"Expected the consent page, but the browser shows {await DescribeAsync()}");
+            throw await UnexpectedPageAsync("the consent page");
         }
 
         await story.ShotAsync(Page, "consent");
@@ -72,7 +72,7 @@ internal sealed class Person(BrowserStory story, IPage page, Uri emr)
         catch (TimeoutException)
         {
             await story.ShotAsync(Page, step + "-not-back");
-            throw new XunitException($"The browser did not come back to the client at {origin}: {await DescribeAsync()}");
+            throw await UnexpectedPageAsync($"the browser back at the client {origin}");
         }
 
         await story.ShotAsync(Page, step);
@@ -92,21 +92,29 @@ internal sealed class Person(BrowserStory story, IPage page, Uri emr)
 
     public Task<string> TextAsync(string selector) => Page.Locator(selector).InnerTextAsync();
 
-    /// <summary>The page the browser shows, in words: address, heading and any error message.</summary>
+    /// <summary>The page the browser shows, in words: heading, any error message, and address.</summary>
     public async Task<string> DescribeAsync()
     {
         var heading = await Page.Locator("h1").CountAsync() > 0 ? await Page.Locator("h1").First.InnerTextAsync() : "(no heading)";
         var errors = string.Join(" ", await Page.Locator(".error").AllInnerTextsAsync());
-        var isErrorPage = errors.Length > 0 && new Uri(Page.Url).GetLeftPart(UriPartial.Authority) == emr.GetLeftPart(UriPartial.Authority);
-        return (isErrorPage ? "the authorization server showed an error page instead of redirecting to the client: " : string.Empty)
-            + $"'{heading}'{(errors.Length == 0 ? string.Empty : $" saying \"{errors}\"")} at {Page.Url}";
+        return $"'{heading}'{(errors.Length == 0 ? string.Empty : $" saying \"{errors}\"")} at {Page.Url}";
+    }
+
+    /// <summary>A failure naming what the step expected and what the browser shows; an error page of the server is called one.</summary>
+    private async Task<XunitException> UnexpectedPageAsync(string expected)
+    {
+        var onServer = Url.GetLeftPart(UriPartial.Authority) == emr.GetLeftPart(UriPartial.Authority);
+        var errorPage = onServer && await Page.Locator(".error").CountAsync() > 0;
+        return new XunitException(errorPage
+            ? $"The authorization server showed an error page instead of redirecting to the client: {await DescribeAsync()} (expected {expected})"
+            : $"Expected {expected}, but the browser shows {await DescribeAsync()}");
     }
 
     private async Task ExpectPathAsync(string path, string what)
     {
         if (Url.AbsolutePath != path)
         {
-            throw new XunitException($"Expected {what}, but the browser shows {await DescribeAsync()}");
+            throw await UnexpectedPageAsync(what);
         }
     }
 }

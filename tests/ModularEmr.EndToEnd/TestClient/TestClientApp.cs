@@ -44,8 +44,8 @@ internal sealed class TestClientApp : IAsyncDisposable
     /// <summary>How the app is registered; set once Bob has registered it.</summary>
     public ClientRegistration Registration { get; set; } = null!;
 
-    /// <summary>The family name the app gives the user through REST after sign-in.</summary>
-    public string RenameTo { get; set; } = "Monroe";
+    /// <summary>The family name the app gives the user through REST after a code-flow sign-in; null: no rename.</summary>
+    public string? RenameTo { get; set; }
 
     /// <summary>The access token of the last successful sign-in.</summary>
     public string? AccessToken { get; private set; }
@@ -147,7 +147,7 @@ internal sealed class TestClientApp : IAsyncDisposable
             return Finish(ClientOutcome.Failed("token_exchange_failed", $"the token endpoint answered {(int)response.StatusCode}: {body}"));
         }
 
-        return Finish(await UseTokenAsync("code", (string)JsonNode.Parse(body)!["access_token"]!, rename: true, http.RequestAborted));
+        return Finish(await UseTokenAsync("code", (string)JsonNode.Parse(body)!["access_token"]!, RenameTo, http.RequestAborted));
     }
 
     private async Task<IResult> ReceiveTokenAsync(HttpContext http)
@@ -159,23 +159,23 @@ internal sealed class TestClientApp : IAsyncDisposable
         }
 
         return string.IsNullOrEmpty(form["error"])
-            ? Finish(await UseTokenAsync("implicit", form["access_token"].ToString(), rename: false, http.RequestAborted))
+            ? Finish(await UseTokenAsync("implicit", form["access_token"].ToString(), renameTo: null, http.RequestAborted))
             : Finish(ClientOutcome.Failed(form["error"]!, form["error_description"]));
     }
 
     /// <summary>What the app does once signed in: read the patient in context, and rename her if asked.</summary>
-    private async Task<ClientOutcome> UseTokenAsync(string flow, string token, bool rename, CancellationToken cancellationToken)
+    private async Task<ClientOutcome> UseTokenAsync(string flow, string token, string? renameTo, CancellationToken cancellationToken)
     {
         AccessToken = token;
         var before = await ReadPatientAsync(token, cancellationToken);
-        if (!before.Succeeded || !rename)
+        if (!before.Succeeded || renameTo is null)
         {
             return new ClientOutcome(flow, null, null, before, null);
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/ws/rest/v1/person/{before.PatientId}/name")
         {
-            Content = JsonContent.Create(new { givenName = "Alice", familyName = RenameTo }),
+            Content = JsonContent.Create(new { givenName = "Alice", familyName = renameTo }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var renamed = await _emr.SendAsync(request, cancellationToken);
