@@ -43,7 +43,9 @@ internal sealed class BrowserStory : IAsyncDisposable
         catch (Exception failure)
         {
             await run.ShootEveryPageAsync("at-failure");
-            throw new StoryFailedException($"{failure.Message}\nScreenshots of each page step: {folder}", failure);
+            var log = fixture.Server.RecentOutput;
+            throw new StoryFailedException(
+                $"{failure.Message}\nScreenshots of each page step: {folder}{(log.Length == 0 ? string.Empty : $"\nThe host's last log lines (warnings and errors):\n{log}")}", failure);
         }
 
         Directory.Delete(folder, recursive: true);

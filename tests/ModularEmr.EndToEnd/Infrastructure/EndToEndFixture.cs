@@ -16,17 +16,27 @@ public sealed class EndToEndFixture : IAsyncLifetime
     public const string AliceId = "dda12af7-1691-11df-97a5-7038c432aabf";
 
     private readonly SemaphoreSlim _browserLock = new(1, 1);
+    private EmrServer? _server;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    internal EmrServer Server { get; private set; } = null!;
+    internal EmrServer Server => _server ?? throw new InvalidOperationException("The host has not started.");
 
     public Uri BaseAddress => Server.BaseAddress;
 
     public async Task InitializeAsync()
     {
-        Server = await EmrServer.StartAsync();
-        await Server.AdminAsync(DeveloperPassword, "users", "add", Developer, "--password-stdin", "--role", "Client Developer");
+        _server = await EmrServer.StartAsync();
+        try
+        {
+            await _server.AdminAsync(DeveloperPassword, "users", "add", Developer, "--password-stdin", "--role", "Client Developer");
+        }
+        catch
+        {
+            await _server.DisposeAsync();
+            _server = null;
+            throw;
+        }
     }
 
     /// <summary>Chromium, launched on first use so that tests without a browser never need one.</summary>
@@ -67,7 +77,11 @@ public sealed class EndToEndFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        await Server.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
         _browserLock.Dispose();
     }
 }
