@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModularEmr.Modules.OAuth2.Data;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -28,13 +30,16 @@ public sealed class CachingApplicationManager(
     IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
     VerifiedSecrets verified,
     KnownClients known,
+    OAuth2DbContext db,
     RevocationSignal signal) : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
     public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
         if (known.Find(identifier, signal.Clients) is { } application)
         {
-            return application;
+            // Tracked as if just loaded, so a later update in this request works as on a loaded entity.
+            return db.Set<OpenIddictEntityFrameworkCoreApplication>().Local.FirstOrDefault(a => a.Id == application.Id)
+                ?? db.Attach(application).Entity;
         }
 
         var epoch = signal.Clients;
@@ -101,13 +106,18 @@ public sealed class VerifiedSecrets(TimeProvider clock)
 }
 
 /// <summary>
-/// Clients as last read from the store, by client id. Each caller gets its own copy, untracked by any
-/// database context, so one request's changes never leak into another's; an entry made before the last
-/// client change is never served.
+/// Clients as last read from the store, by client id. Each caller gets its own copy, so one request's
+/// changes never leak into another's; an entry made before the last client change is never served.
 /// </summary>
 public sealed class KnownClients
 {
     private const int Capacity = 10_000;
+
+    // Every stored column (strings and values); the navigation collections stay empty, nothing reads them from here.
+    private static readonly PropertyInfo[] Columns = typeof(OpenIddictEntityFrameworkCoreApplication).GetProperties()
+        .Where(p => p.CanRead && p.CanWrite && (p.PropertyType == typeof(string) || p.PropertyType.IsValueType))
+        .ToArray();
+
     private readonly ConcurrentDictionary<string, (OpenIddictEntityFrameworkCoreApplication Application, long Epoch)> _entries = new(StringComparer.Ordinal);
 
     public OpenIddictEntityFrameworkCoreApplication? Find(string clientId, long epoch) =>
@@ -129,24 +139,14 @@ public sealed class KnownClients
         _entries[application.ClientId] = (Copy(application), epoch);
     }
 
-    /// <summary>Every stored column; the navigation collections stay empty (nothing reads them from here).</summary>
-    public static OpenIddictEntityFrameworkCoreApplication Copy(OpenIddictEntityFrameworkCoreApplication application) => new()
+    private static OpenIddictEntityFrameworkCoreApplication Copy(OpenIddictEntityFrameworkCoreApplication application)
     {
-        ApplicationType = application.ApplicationType,
-        ClientId = application.ClientId,
-        ClientSecret = application.ClientSecret,
-        ClientType = application.ClientType,
-        ConcurrencyToken = application.ConcurrencyToken,
-        ConsentType = application.ConsentType,
-        DisplayName = application.DisplayName,
-        DisplayNames = application.DisplayNames,
-        Id = application.Id,
-        JsonWebKeySet = application.JsonWebKeySet,
-        Permissions = application.Permissions,
-        PostLogoutRedirectUris = application.PostLogoutRedirectUris,
-        Properties = application.Properties,
-        RedirectUris = application.RedirectUris,
-        Requirements = application.Requirements,
-        Settings = application.Settings,
-    };
+        var copy = new OpenIddictEntityFrameworkCoreApplication();
+        foreach (var column in Columns)
+        {
+            column.SetValue(copy, column.GetValue(application));
+        }
+
+        return copy;
+    }
 }

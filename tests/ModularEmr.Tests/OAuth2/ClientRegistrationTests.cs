@@ -72,6 +72,7 @@ public sealed class ClientRegistrationTests : IAsyncLifetime
         var created = JsonNode.Parse(await (await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", Bob, WebApp(grants: ["client_credentials"], redirects: []))).Content.ReadAsStringAsync())!;
         var clientId = (string)created["client"]!["clientId"]!;
         var old = (string)created["clientSecret"]!;
+        Assert.Equal(HttpStatusCode.OK, (await _oauth.TokenAsync((clientId, old), ("grant_type", "client_credentials"))).Status);
 
         var rotated = JsonNode.Parse(await (await _oauth.ApiAsync(HttpMethod.Post, $"/ws/oauth2/api/clients/{clientId}/secret", Bob)).Content.ReadAsStringAsync())!;
         var fresh = (string)rotated["clientSecret"]!;
@@ -79,6 +80,26 @@ public sealed class ClientRegistrationTests : IAsyncLifetime
         Assert.NotEqual(old, fresh);
         Assert.Equal("invalid_client", (string?)(await _oauth.TokenAsync((clientId, old), ("grant_type", "client_credentials"))).Body["error"]);
         Assert.Equal(HttpStatusCode.OK, (await _oauth.TokenAsync((clientId, fresh), ("grant_type", "client_credentials"))).Status);
+    }
+
+    [Fact]
+    public async Task An_edit_or_a_deletion_applies_to_the_apps_very_next_token_request()
+    {
+        var created = JsonNode.Parse(await (await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", Bob, WebApp(grants: ["client_credentials"], redirects: []))).Content.ReadAsStringAsync())!;
+        var client = ((string)created["client"]!["clientId"]!, (string)created["clientSecret"]!);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _oauth.TokenAsync(client, ("grant_type", "client_credentials"), ("scope", "probe.read"))).Status);
+        }
+
+        var edited = await _oauth.ApiAsync(HttpMethod.Put, $"/ws/oauth2/api/clients/{client.Item1}", Bob, WebApp(grants: ["authorization_code"]));
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.Equal("unauthorized_client", (string?)(await _oauth.TokenAsync(client, ("grant_type", "client_credentials"), ("scope", "probe.read"))).Body["error"]);
+
+        await _oauth.ApiAsync(HttpMethod.Put, $"/ws/oauth2/api/clients/{client.Item1}", Bob, WebApp(grants: ["client_credentials"], redirects: []));
+        Assert.Equal(HttpStatusCode.OK, (await _oauth.TokenAsync(client, ("grant_type", "client_credentials"), ("scope", "probe.read"))).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await _oauth.ApiAsync(HttpMethod.Delete, $"/ws/oauth2/api/clients/{client.Item1}", Bob)).StatusCode);
+        Assert.Equal("invalid_client", (string?)(await _oauth.TokenAsync(client, ("grant_type", "client_credentials"), ("scope", "probe.read"))).Body["error"]);
     }
 
     [Fact]

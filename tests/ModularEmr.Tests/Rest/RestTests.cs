@@ -67,6 +67,28 @@ public sealed class RestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fhir_client_polling_alice_sees_a_rest_rename_and_a_void_on_its_very_next_read()
+    {
+        // Warm: the host keeps the patient and the FHIR module its document after the first read.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _aliceToken)).StatusCode);
+        }
+
+        var before = (await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _aliceToken)).Headers.ETag;
+        var created = await JsonAsync(await SendAsync(HttpMethod.Post, $"/ws/rest/v1/person/{Alice}/name", _aliceToken, JsonContent.Create(new { givenName = "Alice", familyName = "Polled" })));
+
+        var renamed = await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _aliceToken);
+        Assert.NotEqual(before, renamed.Headers.ETag);
+        Assert.Equal("Polled", (await renamed.ResourceAsync<Hl7.Fhir.Model.Patient>()).Name.First(n => n.Use == Hl7.Fhir.Model.HumanName.NameUse.Official).Family);
+
+        var voided = await SendAsync(HttpMethod.Delete, $"/ws/rest/v1/person/{Alice}/name/{(string?)created["uuid"]}?reason=typo", _aliceToken);
+        Assert.Equal(HttpStatusCode.NoContent, voided.StatusCode);
+        var after = await (await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _aliceToken)).ResourceAsync<Hl7.Fhir.Model.Patient>();
+        Assert.DoesNotContain(after.Name, n => n.Family == "Polled" && n.Use == Hl7.Fhir.Model.HumanName.NameUse.Official);
+    }
+
+    [Fact]
     public async Task Every_change_records_who_made_it()
     {
         await SendAsync(HttpMethod.Post, $"/ws/rest/v1/person/{Alice}/name", _adminToken, JsonContent.Create(new { givenName = "Alice", familyName = "Audited" }));
