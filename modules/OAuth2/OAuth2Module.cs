@@ -43,6 +43,7 @@ public sealed class OAuth2Module : EmrModule
         services.AddSingleton<ValidatedTokens>();
         services.AddSingleton<VerifiedSecrets>();
         services.AddSingleton<KnownClients>();
+        services.AddSingleton<TokenEntryWriter>();
         services.AddScoped<ClientRegistrations>();
         services.AddScoped<UserAuthorizations>();
         services.AddScoped<RequestAuthentication>();

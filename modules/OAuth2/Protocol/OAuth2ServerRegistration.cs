@@ -26,6 +26,7 @@ public static class OAuth2ServerRegistration
                 core.UseEntityFrameworkCore().UseDbContext<OAuth2DbContext>();
                 core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, CachingApplicationManager>();
                 core.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, SignallingTokenManager>();
+                core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, GroupCommitTokenStore>(ServiceLifetime.Scoped);
             })
             .AddServer(server =>
             {

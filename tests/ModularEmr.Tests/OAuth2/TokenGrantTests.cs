@@ -45,6 +45,30 @@ public sealed class TokenGrantTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tokens_issued_at_the_same_time_each_get_their_own_entry_and_are_revoked_one_by_one()
+    {
+        // Concurrent requests share one database commit for their token entries; each must still be its own.
+        var issued = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => _oauth.TokenAsync(Confidential, ("grant_type", "client_credentials"), ("scope", "probe.read"))));
+
+        Assert.All(issued, response => Assert.Equal(HttpStatusCode.OK, response.Status));
+        var tokens = issued.Select(response => (string)response.Body["access_token"]!).ToList();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var token in tokens)
+        {
+            var result = await _oauth.ValidateAsync(token);
+            Assert.True(result.IsValid, result.FailureDescription);
+            Assert.True(ids.Add(result.TokenId!), "two tokens share one entry");
+        }
+
+        await _oauth.PostFormAsync("/ws/oauth2/revoke", Confidential, ("token", tokens[7]));
+        Assert.Equal(TokenValidationFailure.Revoked, (await _oauth.ValidateAsync(tokens[7])).Failure);
+        foreach (var token in tokens.Where((_, i) => i != 7))
+        {
+            Assert.True((await _oauth.ValidateAsync(token)).IsValid, "revoking one token revoked another");
+        }
+    }
+
+    [Fact]
     public async Task Client_credentials_is_refused_to_a_public_client_and_user_scopes_to_anyone()
     {
         var (publicStatus, publicBody) = await _oauth.TokenAsync(null, ("grant_type", "client_credentials"), ("client_id", OAuth2Harness.Public));

@@ -1,0 +1,169 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModularEmr.Modules.OAuth2.Data;
+using OpenIddict.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
+
+namespace ModularEmr.Modules.OAuth2.Validation;
+
+/// <summary>
+/// OpenIddict's token store, except that new token entries are written by <see cref="TokenEntryWriter"/>,
+/// which commits the entries of concurrent requests together. The call still returns only once the entry is
+/// durable, so a token is never handed out before the entry that lets it be validated and revoked.
+/// </summary>
+public sealed class GroupCommitTokenStore(
+    IMemoryCache cache,
+    IOpenIddictEntityFrameworkCoreContext context,
+    IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options,
+    TokenEntryWriter writer)
+    : OpenIddictEntityFrameworkCoreTokenStore<OpenIddictEntityFrameworkCoreToken, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreAuthorization, string>(cache, context, options)
+{
+    public override async ValueTask CreateAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        token.Id ??= Guid.NewGuid().ToString();
+        var row = TokenEntryWriter.Row(token);
+        await writer.InsertAsync(row, cancellationToken);
+
+        // Tracked as unchanged with known foreign keys, as SaveChanges would leave it, for whatever this
+        // request does with it next.
+        var db = await Context.GetDbContextAsync(cancellationToken);
+        var entry = db.Attach(token);
+        entry.Property("ApplicationId").CurrentValue = row.ApplicationId;
+        entry.Property("AuthorizationId").CurrentValue = row.AuthorizationId;
+        entry.State = EntityState.Unchanged;
+    }
+}
+
+/// <summary>
+/// Inserts token entries in batches: whatever entries arrive while one transaction commits go into the
+/// next, so many requests share one fsync (SQLite commits FULL). A failed batch is retried one entry at a
+/// time, so one bad entry fails only its own request.
+/// </summary>
+public sealed partial class TokenEntryWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+
+    // Every scalar column; the relations go in as foreign keys.
+    private static readonly PropertyInfo[] Columns = typeof(OpenIddictEntityFrameworkCoreToken).GetProperties()
+        .Where(p => p.CanRead && p.CanWrite && (p.PropertyType == typeof(string) || p.PropertyType.IsValueType))
+        .ToArray();
+
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<TokenEntryWriter> _logger;
+    private readonly Task _loop;
+
+    public TokenEntryWriter(IServiceScopeFactory scopes, ILogger<TokenEntryWriter> logger)
+    {
+        _scopes = scopes;
+        _logger = logger;
+        _loop = Task.Run(WriteAsync);
+    }
+
+    /// <summary>A token entry as its own row: the scalar columns plus the ids of its application and authorization.</summary>
+    public static TokenRow Row(OpenIddictEntityFrameworkCoreToken token)
+    {
+        var copy = new OpenIddictEntityFrameworkCoreToken();
+        foreach (var column in Columns)
+        {
+            column.SetValue(copy, column.GetValue(token));
+        }
+
+        return new TokenRow(copy, token.Application?.Id, token.Authorization?.Id);
+    }
+
+    public async Task InsertAsync(TokenRow row, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(row, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_pending.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The server is stopping; no more tokens are issued.");
+        }
+
+        await pending.Written.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task WriteAsync()
+    {
+        // The entity types live in this module's load context.
+        using var reflection = AssemblyLoadContext.EnterContextualReflection(typeof(TokenEntryWriter).Assembly);
+        var batch = new List<Pending>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            // Whatever fails is handed to the requests waiting for their entries (they answer 500), never
+            // dropped: the loop itself must outlive any one failure, or every later token request would hang.
+            try
+            {
+                await SaveAsync(batch);
+                batch.ForEach(p => p.Written.TrySetResult());
+            }
+            catch (Exception exception) when (batch.Count > 1)
+            {
+                BatchFailed(_logger, batch.Count, exception);
+                foreach (var pending in batch)
+                {
+                    await SaveOneAsync(pending);
+                }
+            }
+            catch (Exception exception)
+            {
+                batch[0].Written.TrySetException(exception);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task SaveOneAsync(Pending pending)
+    {
+        try
+        {
+            await SaveAsync([pending]);
+            pending.Written.TrySetResult();
+        }
+        catch (Exception exception)
+        {
+            pending.Written.TrySetException(exception);
+        }
+    }
+
+    private async Task SaveAsync(IReadOnlyList<Pending> batch)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OAuth2DbContext>();
+        foreach (var (row, _) in batch)
+        {
+            var entry = db.Add(row.Token);
+            entry.Property("ApplicationId").CurrentValue = row.ApplicationId;
+            entry.Property("AuthorizationId").CurrentValue = row.AuthorizationId;
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} token entries failed; writing them one by one")]
+    private static partial void BatchFailed(ILogger logger, int count, Exception exception);
+
+    private sealed record Pending(TokenRow Row, TaskCompletionSource Written);
+}
+
+/// <summary>A token entry ready to insert.</summary>
+public sealed record TokenRow(OpenIddictEntityFrameworkCoreToken Token, string? ApplicationId, string? AuthorizationId);
