@@ -62,7 +62,7 @@ public class TokenValidationBenchmarks
         {
             ValidIssuer = issuer,
             ValidateAudience = false,
-            IssuerSigningKey = Keys.Signing(Path.Combine(_folder, "data")),
+            IssuerSigningKeys = Keys.Signing(Path.Combine(_folder, "data")),
             TokenDecryptionKey = Keys.AccessTokenEncryption(Path.Combine(_folder, "data")),
         };
         if (!(await _handler.ValidateTokenAsync(_valid, _parameters)).IsValid)
@@ -124,15 +124,22 @@ public class TokenValidationBenchmarks
 /// <summary>The host's OAuth2 keys as the OAuth2 module writes them in the data folder.</summary>
 internal static class Keys
 {
-    public static SecurityKey Signing(string data)
+    /// <summary>The HMAC key that signs access tokens and the RSA key that signs identity tokens.</summary>
+    public static SecurityKey[] Signing(string data)
     {
         var rsa = RSA.Create();
         rsa.ImportFromPem(File.ReadAllText(Path.Combine(data, "keys", "oauth2", "signing.pem")));
-        return new RsaSecurityKey(rsa);
+        return [Symmetric(data, "token-signing.key"), new RsaSecurityKey(rsa)];
     }
 
-    public static SecurityKey AccessTokenEncryption(string data) =>
-        new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(Path.Combine(data, "keys", "oauth2", "access-token-encryption.key"))));
+    public static SecurityKey AccessTokenEncryption(string data) => Symmetric(data, "access-token-encryption.key");
+
+    private static SymmetricSecurityKey Symmetric(string data, string file)
+    {
+        var key = new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(Path.Combine(data, "keys", "oauth2", file))));
+        key.KeyId = Base64UrlEncoder.Encode(SHA256.HashData(key.Key))[..16];
+        return key;
+    }
 }
 
 /// <summary>The repository this benchmark runs from (its modules.json).</summary>

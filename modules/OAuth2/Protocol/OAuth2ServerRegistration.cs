@@ -54,7 +54,7 @@ public static class OAuth2ServerRegistration
                     .SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 
                 // The first encryption key encrypts new access tokens; the RSA one still decrypts older ones.
-                server.AddSigningKey(keys.Signing).AddEncryptionKey(keys.AccessTokenEncryption).AddEncryptionKey(keys.Encryption);
+                server.AddSigningKey(keys.TokenSigning).AddSigningKey(keys.Signing).AddEncryptionKey(keys.AccessTokenEncryption).AddEncryptionKey(keys.Encryption);
 
                 // Scopes come from the modules' declarations at run time (ScopeRules), not a fixed list.
                 server.DisableScopeValidation();

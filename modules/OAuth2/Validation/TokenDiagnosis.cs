@@ -24,7 +24,7 @@ public sealed class TokenDiagnosis(ServerKeys keys, TimeProvider clock)
 
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
-            IssuerSigningKey = keys.Signing,
+            IssuerSigningKeys = [keys.TokenSigning, keys.Signing],
             TokenDecryptionKeys = [keys.AccessTokenEncryption, keys.Encryption],
             ValidateIssuer = false,
             ValidateAudience = false,

@@ -28,7 +28,12 @@ public sealed class SessionAndDiscoveryTests : IAsyncLifetime
         var jwks = JsonNode.Parse(await _oauth.Client.GetStringAsync((string)discovery["jwks_uri"]!))!;
         var key = Assert.Single(jwks["keys"]!.AsArray());
         Assert.Equal("sig", (string?)key!["use"]);
+        Assert.Equal("RSA", (string?)key["kty"]);
         Assert.Null(key["d"]);
+
+        // The HMAC key that signs tokens only this server reads is never published, nor used for ID tokens.
+        Assert.Null(key["k"]);
+        Assert.Equal(["RS256"], discovery["id_token_signing_alg_values_supported"]!.AsArray().Select(a => (string)a!));
     }
 
     [Fact]

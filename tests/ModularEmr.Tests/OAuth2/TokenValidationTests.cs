@@ -146,10 +146,13 @@ public sealed class TokenValidationTests : IAsyncLifetime
         var result = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
             .GetRequiredService<IOAuth2Service>(scope.ServiceProvider).ValidateTokenAsync(token);
         Assert.True(result.IsValid, result.FailureDescription);
-        Assert.True(File.Exists(Path.Combine(data, "keys", "oauth2", "signing.pem")));
-        if (!OperatingSystem.IsWindows())
+        foreach (var key in new[] { "signing.pem", "token-signing.key", "access-token-encryption.key" })
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "keys", "oauth2", "signing.pem")));
+            Assert.True(File.Exists(Path.Combine(data, "keys", "oauth2", key)), key);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "keys", "oauth2", key)));
+            }
         }
     }
 
