@@ -37,9 +37,7 @@ public sealed class CachingApplicationManager(
     {
         if (known.Find(identifier, signal.Clients) is { } application)
         {
-            // Tracked as if just loaded, so a later update in this request works as on a loaded entity.
-            return db.Set<OpenIddictEntityFrameworkCoreApplication>().Local.FirstOrDefault(a => a.Id == application.Id)
-                ?? db.Attach(application).Entity;
+            return Tracked(application);
         }
 
         var epoch = signal.Clients;
@@ -50,6 +48,26 @@ public sealed class CachingApplicationManager(
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The request's own instance of a remembered client: tracked as if just loaded, so a later update in
+    /// this request works as on a loaded entity. (Looked up without change detection, which would cost more
+    /// than the query this replaces.)
+    /// </summary>
+    private OpenIddictEntityFrameworkCoreApplication Tracked(OpenIddictEntityFrameworkCoreApplication application)
+    {
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return db.ChangeTracker.Entries<OpenIddictEntityFrameworkCoreApplication>().FirstOrDefault(e => e.Entity.Id == application.Id)?.Entity
+                ?? db.Attach(application).Entity;
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
     }
 
     public override async ValueTask<bool> ValidateClientSecretAsync(OpenIddictEntityFrameworkCoreApplication application, string secret, CancellationToken cancellationToken = default)
