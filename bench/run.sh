@@ -10,8 +10,9 @@ export BENCH_DIR="$root/bench" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 duration=${BENCH_DURATION:-10s}
 threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-16}
-# Long enough for tiered JIT to settle even on the slowest endpoint (a few hundred requests/s).
-warmup=${BENCH_WARMUP:-10s}
+# Long enough for tiered JIT to settle on the token endpoint: OpenIddict runs hundreds of generic
+# handlers, and until they reach tier 1 it answers at a third of its steady rate.
+warmup=${BENCH_WARMUP:-30s}
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 (cd bench/peers && npm ci --no-audit --no-fund --silent)
