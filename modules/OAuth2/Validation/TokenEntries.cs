@@ -64,7 +64,11 @@ public sealed partial class TokenEntryWriter : IAsyncDisposable
     {
         _scopes = scopes;
         _logger = logger;
-        _loop = Task.Run(WriteAsync);
+        // The loop outlives the request that first needed it: it must not carry that request's context.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(WriteAsync);
+        }
     }
 
     /// <summary>A token entry as its own row: the scalar columns plus the ids of its application and authorization.</summary>
