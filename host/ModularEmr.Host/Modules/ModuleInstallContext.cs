@@ -90,8 +90,11 @@ internal sealed class ModuleInstallContext(
 
     public TContext CreateDbContext<TContext>() where TContext : DbContext
     {
-        var context = ActivatorUtilities.GetServiceOrCreateInstance<TContext>(Services);
-        context.Database.SetDbConnection(connection, contextOwnsConnection: false);
+        // A context of its own on the install connection, never one from the module's pool: a pooled
+        // instance would go back to serving requests still pointing at this connection.
+        var options = new DbContextOptionsBuilder<TContext>();
+        SqliteEmrDatabase.Configure(options, Module.Id, connection);
+        var context = ActivatorUtilities.CreateInstance<TContext>(Services, options.Options);
         context.Database.UseTransaction(transaction);
         _moduleContexts.Add(context);
         return context;

@@ -39,17 +39,34 @@ public static class ModuleServiceCollectionExtensions
     /// <summary>
     /// Registers the module's own <see cref="DbContext"/> on the host's database, with its own
     /// migrations history table (<c>__migrations_{moduleId}</c>), so each module migrates independently.
+    /// A context whose only constructor takes its <see cref="DbContextOptions{TContext}"/> is pooled
+    /// (EF Core context pooling: instances are reset and reused across requests, so keep no state of
+    /// your own in it); any other context is created per request.
     /// </summary>
     public static IServiceCollection AddModuleDbContext<TContext>(this IServiceCollection services, ModuleContext context)
         where TContext : DbContext
     {
         var moduleId = context.Module.Id;
-        // Options are built once: building them per request cost more than the query they serve.
-        services.AddDbContext<TContext>(
-            (provider, options) => provider.GetRequiredService<IEmrDatabase>().Configure(options, moduleId),
-            optionsLifetime: ServiceLifetime.Singleton);
+        void Configure(IServiceProvider provider, DbContextOptionsBuilder options) => provider.GetRequiredService<IEmrDatabase>().Configure(options, moduleId);
+
+        // Options are built once (building them per request cost more than some queries they serve);
+        // pooling also saves the context's own set-up, about a sixth of a token request's CPU.
+        if (IsPoolable(typeof(TContext)))
+        {
+            services.AddDbContextPool<TContext>(Configure);
+        }
+        else
+        {
+            services.AddDbContext<TContext>(Configure, optionsLifetime: ServiceLifetime.Singleton);
+        }
+
         return services;
     }
+
+    private static bool IsPoolable(Type context) =>
+        context.GetConstructors() is [{ } constructor]
+        && constructor.GetParameters() is [{ } parameter]
+        && parameter.ParameterType == typeof(DbContextOptions<>).MakeGenericType(context);
 }
 
 /// <summary>A module's <c>settings</c> in <c>modules.json</c> do not fit its options.</summary>
