@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -131,15 +130,10 @@ public sealed class KnownClients
 {
     private const int Capacity = 10_000;
 
-    // Every stored column (strings and values); the navigation collections stay empty, nothing reads them from here.
-    private static readonly PropertyInfo[] Columns = typeof(OpenIddictEntityFrameworkCoreApplication).GetProperties()
-        .Where(p => p.CanRead && p.CanWrite && (p.PropertyType == typeof(string) || p.PropertyType.IsValueType))
-        .ToArray();
-
     private readonly ConcurrentDictionary<string, (OpenIddictEntityFrameworkCoreApplication Application, long Epoch)> _entries = new(StringComparer.Ordinal);
 
     public OpenIddictEntityFrameworkCoreApplication? Find(string clientId, long epoch) =>
-        _entries.TryGetValue(clientId, out var entry) && entry.Epoch == epoch ? Copy(entry.Application) : null;
+        _entries.TryGetValue(clientId, out var entry) && entry.Epoch == epoch ? StoredColumns<OpenIddictEntityFrameworkCoreApplication>.Copy(entry.Application) : null;
 
     /// <summary>Remembers <paramref name="application"/> as read under <paramref name="epoch"/>, taken before the read began.</summary>
     public void Remember(OpenIddictEntityFrameworkCoreApplication application, long epoch)
@@ -154,17 +148,6 @@ public sealed class KnownClients
             _entries.Clear();
         }
 
-        _entries[application.ClientId] = (Copy(application), epoch);
-    }
-
-    private static OpenIddictEntityFrameworkCoreApplication Copy(OpenIddictEntityFrameworkCoreApplication application)
-    {
-        var copy = new OpenIddictEntityFrameworkCoreApplication();
-        foreach (var column in Columns)
-        {
-            column.SetValue(copy, column.GetValue(application));
-        }
-
-        return copy;
+        _entries[application.ClientId] = (StoredColumns<OpenIddictEntityFrameworkCoreApplication>.Copy(application), epoch);
     }
 }

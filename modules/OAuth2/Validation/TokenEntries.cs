@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.Loader;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
@@ -50,11 +49,6 @@ public sealed partial class TokenEntryWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
-    // Every scalar column; the relations go in as foreign keys.
-    private static readonly PropertyInfo[] Columns = typeof(OpenIddictEntityFrameworkCoreToken).GetProperties()
-        .Where(p => p.CanRead && p.CanWrite && (p.PropertyType == typeof(string) || p.PropertyType.IsValueType))
-        .ToArray();
-
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger<TokenEntryWriter> _logger;
@@ -71,17 +65,9 @@ public sealed partial class TokenEntryWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>A token entry as its own row: the scalar columns plus the ids of its application and authorization.</summary>
-    public static TokenRow Row(OpenIddictEntityFrameworkCoreToken token)
-    {
-        var copy = new OpenIddictEntityFrameworkCoreToken();
-        foreach (var column in Columns)
-        {
-            column.SetValue(copy, column.GetValue(token));
-        }
-
-        return new TokenRow(copy, token.Application?.Id, token.Authorization?.Id);
-    }
+    /// <summary>A token entry as its own row: the stored columns, and its relations as foreign keys.</summary>
+    public static TokenRow Row(OpenIddictEntityFrameworkCoreToken token) =>
+        new(StoredColumns<OpenIddictEntityFrameworkCoreToken>.Copy(token), token.Application?.Id, token.Authorization?.Id);
 
     public async Task InsertAsync(TokenRow row, CancellationToken cancellationToken)
     {
