@@ -11,8 +11,9 @@ internal sealed class ScopeCatalog(IServiceScopeFactory scopes) : IScopeCatalog
 {
     private volatile Task<IReadOnlyList<DeclaredScope>>? _declared;
 
+    // A read that failed (say, a busy database) is not kept: the next caller reads again.
     public Task<IReadOnlyList<DeclaredScope>> ListAsync(CancellationToken cancellationToken = default) =>
-        _declared ??= LoadAsync();
+        _declared is { IsFaulted: false, IsCanceled: false } declared ? declared : _declared = LoadAsync();
 
     /// <summary>Forgets the scopes read so far; the next caller reads them again.</summary>
     public void Invalidate() => _declared = null;

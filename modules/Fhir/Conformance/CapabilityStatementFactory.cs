@@ -69,7 +69,7 @@ public static class CapabilityStatementFactory
             Software = new CapabilityStatement.SoftwareComponent { Name = "ModularEmr FHIR module", Version = typeof(CapabilityStatementFactory).Assembly.GetName().Version?.ToString(3) },
             Implementation = new CapabilityStatement.ImplementationComponent { Description = "ModularEmr", Url = baseUrl },
             FhirVersion = FHIRVersion.N4_0_1,
-            Format = ["json", "xml", FhirFormatsNames.Json, FhirFormatsNames.Xml],
+            Format = ["json", "xml", Http.FhirFormats.Json, Http.FhirFormats.Xml],
             Rest =
             [
                 new CapabilityStatement.RestComponent
@@ -80,11 +80,5 @@ public static class CapabilityStatementFactory
                 },
             ],
         };
-    }
-
-    private static class FhirFormatsNames
-    {
-        public const string Json = Http.FhirFormats.Json;
-        public const string Xml = Http.FhirFormats.Xml;
     }
 }

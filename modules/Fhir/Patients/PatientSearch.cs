@@ -113,8 +113,9 @@ public static class PatientSearch
     /// <summary>A FHIR date (yyyy, yyyy-MM or yyyy-MM-dd) is a range; the prefix says how it bounds the search.</summary>
     private static bool TryApplyDate(string text, ref PatientCriteria criteria)
     {
-        var prefix = text.Length > 2 && char.IsAsciiLetter(text[0]) ? text[..2] : "eq";
-        var date = prefix == "eq" && !char.IsAsciiLetter(text.FirstOrDefault()) ? text : text[2..];
+        var prefixed = text.Length > 2 && char.IsAsciiLetter(text[0]);
+        var prefix = prefixed ? text[..2] : "eq";
+        var date = prefixed ? text[2..] : text;
         DateOnly start;
         DateOnly end;
         switch (date.Length)

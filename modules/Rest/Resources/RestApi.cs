@@ -251,9 +251,9 @@ public static class RestApi
         var identifiers = new List<NewPatientIdentifier>();
         foreach (var (node, index) in (body["identifiers"] as JsonArray ?? []).Select((n, i) => (n, i)))
         {
-            var typeText = (node?["identifierType"] as JsonValue)?.ToString();
+            var typeText = (node as JsonObject)?["identifierType"] is JsonValue typeValue ? typeValue.ToString() : null;
             var type = types.FirstOrDefault(t => t.Uuid.ToString() == typeText || t.Name == typeText);
-            if (node?["identifier"] is not JsonValue value || type is null)
+            if (node is not JsonObject || node["identifier"] is not JsonValue value || type is null)
             {
                 errors[$"identifiers[{index}]"] = [$"an identifier needs 'identifier' and an 'identifierType' (uuid or name) of: {string.Join(", ", types.Select(t => t.Name))}"];
                 continue;
@@ -263,16 +263,14 @@ public static class RestApi
         }
 
         DateOnly? birthdate = null;
-        if (person["birthdate"] is JsonValue birthText)
+        if (person["birthdate"] is JsonValue birthText
+            && DateOnly.TryParse(birthText.ToString()[..Math.Min(10, birthText.ToString().Length)], CultureInfo.InvariantCulture, out var parsed))
         {
-            if (DateOnly.TryParse(birthText.ToString()[..Math.Min(10, birthText.ToString().Length)], CultureInfo.InvariantCulture, out var parsed))
-            {
-                birthdate = parsed;
-            }
-            else
-            {
-                errors["person.birthdate"] = ["birthdate must be a date (yyyy-MM-dd)"];
-            }
+            birthdate = parsed;
+        }
+        else if (person["birthdate"] is not null)
+        {
+            errors["person.birthdate"] = ["birthdate must be a date (yyyy-MM-dd)"];
         }
 
         if (errors.Count > 0)

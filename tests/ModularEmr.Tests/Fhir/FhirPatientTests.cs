@@ -167,6 +167,10 @@ public sealed class FhirPatientTests : IAsyncLifetime
         var bad = await _oauth.SendAsync(HttpMethod.Get, "/ws/fhir/Patient?birthdate=yesterday", _adminToken);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         await bad.ResourceAsync<OperationOutcome>();
+
+        var tooShort = await _oauth.SendAsync(HttpMethod.Get, "/ws/fhir/Patient?birthdate=a", _adminToken);
+        Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
+        await tooShort.ResourceAsync<OperationOutcome>();
     }
 
     [Fact]

@@ -245,6 +245,11 @@ public sealed class RestTests : IAsyncLifetime
 
         var invalid = await SendAsync(HttpMethod.Post, "/ws/rest/v1/patient", _adminToken, JsonContent.Create(new { person = new { gender = "F", names = new[] { new { givenName = "Zoe" } } }, identifiers = Array.Empty<object>() }));
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var malformed = await SendAsync(HttpMethod.Post, "/ws/rest/v1/patient", _adminToken, JsonContent.Create(new { person = new { gender = "F", birthdate = new[] { 1990 }, names = new[] { new { givenName = "Zoe", familyName = "Rest" } } }, identifiers = new[] { "NID-REST-0" } }));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var fieldErrors = (await JsonAsync(malformed))["error"]!["fieldErrors"]!;
+        Assert.NotNull(fieldErrors["identifiers[0]"]);
+        Assert.NotNull(fieldErrors["person.birthdate"]);
 
         var created = await SendAsync(HttpMethod.Post, "/ws/rest/v1/patient", _adminToken, JsonContent.Create(new
         {
