@@ -93,9 +93,9 @@ internal static class EmrHost
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CoreWrites>();
         services.AddSingleton<RecentPatients>();
-        services.AddDbContext<CoreDbContext>(
-            (provider, options) => database.Configure(options.AddInterceptors(provider.GetRequiredService<CoreWrites>()), CoreDbContext.MigrationsOwner),
-            optionsLifetime: ServiceLifetime.Singleton);
+        // Pooled: every request resolves record services, and a fresh context costs more than a cached read.
+        services.AddDbContextPool<CoreDbContext>(
+            (provider, options) => database.Configure(options.AddInterceptors(provider.GetRequiredService<CoreWrites>()), CoreDbContext.MigrationsOwner));
 
         services.AddOptions<AccountOptions>().Bind(builder.Configuration.GetSection(AccountOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();

@@ -27,6 +27,9 @@ public static class OAuth2ServerRegistration
                 core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, CachingApplicationManager>();
                 core.ReplaceTokenManager<OpenIddictEntityFrameworkCoreToken, SignallingTokenManager>();
                 core.ReplaceTokenStore<OpenIddictEntityFrameworkCoreToken, GroupCommitTokenStore>(ServiceLifetime.Scoped);
+                // Clients are remembered by KnownClients and validated tokens by ValidatedTokens, both
+                // erased on any change; OpenIddict's own entity cache would only add work to each token.
+                core.DisableEntityCaching();
             })
             .AddServer(server =>
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModularEmr.Modules.OAuth2.Data;
@@ -50,18 +51,25 @@ public sealed class CachingApplicationManager(
     }
 
     /// <summary>
-    /// The request's own instance of a remembered client: tracked as if just loaded, so a later update in
-    /// this request works as on a loaded entity. (Looked up without change detection, which would cost more
-    /// than the query this replaces.)
+    /// The request's own instance of a remembered client: the one its context already tracks (OpenIddict
+    /// asks for the same client several times per request), or else a copy tracked as if just loaded, so
+    /// a later update in this request works as on a loaded entity. Change detection stays off for this:
+    /// it would cost more than the query this replaces.
     /// </summary>
-    private OpenIddictEntityFrameworkCoreApplication Tracked(OpenIddictEntityFrameworkCoreApplication application)
+    private OpenIddictEntityFrameworkCoreApplication Tracked(OpenIddictEntityFrameworkCoreApplication remembered)
     {
         var detect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            return db.ChangeTracker.Entries<OpenIddictEntityFrameworkCoreApplication>().FirstOrDefault(e => e.Entity.Id == application.Id)?.Entity
-                ?? db.Attach(application).Entity;
+            if (db.Set<OpenIddictEntityFrameworkCoreApplication>().Local.FindEntry(remembered.Id!) is { } tracked)
+            {
+                return tracked.Entity;
+            }
+
+            var copy = StoredColumns<OpenIddictEntityFrameworkCoreApplication>.Copy(remembered);
+            db.Entry(copy).State = EntityState.Unchanged;
+            return copy;
         }
         finally
         {
@@ -123,8 +131,9 @@ public sealed class VerifiedSecrets(TimeProvider clock)
 }
 
 /// <summary>
-/// Clients as last read from the store, by client id. Each caller gets its own copy, so one request's
-/// changes never leak into another's; an entry made before the last client change is never served.
+/// Clients as last read from the store, by client id. The remembered instances are never tracked nor
+/// handed out, so one request's changes never leak into another's; an entry made before the last client
+/// change is never served.
 /// </summary>
 public sealed class KnownClients
 {
@@ -132,8 +141,9 @@ public sealed class KnownClients
 
     private readonly ConcurrentDictionary<string, (OpenIddictEntityFrameworkCoreApplication Application, long Epoch)> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>The client as remembered under <paramref name="epoch"/>: shared, so copy it before handing it out.</summary>
     public OpenIddictEntityFrameworkCoreApplication? Find(string clientId, long epoch) =>
-        _entries.TryGetValue(clientId, out var entry) && entry.Epoch == epoch ? StoredColumns<OpenIddictEntityFrameworkCoreApplication>.Copy(entry.Application) : null;
+        _entries.TryGetValue(clientId, out var entry) && entry.Epoch == epoch ? entry.Application : null;
 
     /// <summary>Remembers <paramref name="application"/> as read under <paramref name="epoch"/>, taken before the read began.</summary>
     public void Remember(OpenIddictEntityFrameworkCoreApplication application, long epoch)
