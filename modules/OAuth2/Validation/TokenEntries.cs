@@ -29,16 +29,23 @@ public sealed class GroupCommitTokenStore(
     {
         ArgumentNullException.ThrowIfNull(token);
         token.Id ??= Guid.NewGuid().ToString();
-        var row = TokenEntryWriter.Row(token);
-        await writer.InsertAsync(row, cancellationToken);
+        await writer.InsertAsync(TokenEntryWriter.Row(token), cancellationToken);
 
-        // Tracked as unchanged with known foreign keys, as SaveChanges would leave it, for whatever this
-        // request does with it next.
-        var db = await Context.GetDbContextAsync(cancellationToken);
-        var entry = db.Attach(token);
-        entry.Property("ApplicationId").CurrentValue = row.ApplicationId;
-        entry.Property("AuthorizationId").CurrentValue = row.AuthorizationId;
-        entry.State = EntityState.Unchanged;
+        // The entry is left untracked by this request's context: OpenIddict reads a new token's identifier
+        // from the object, and an update attaches it (EF derives the foreign keys from its navigations).
+    }
+
+    /// <summary>A token being created has no authorization to unlink; the base store would ask EF for the relation.</summary>
+    public override ValueTask SetAuthorizationIdAsync(OpenIddictEntityFrameworkCoreToken token, string? identifier, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (identifier is null && token.Id is null)
+        {
+            token.Authorization = null;
+            return ValueTask.CompletedTask;
+        }
+
+        return base.SetAuthorizationIdAsync(token, identifier, cancellationToken);
     }
 }
 
