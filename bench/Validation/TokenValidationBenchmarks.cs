@@ -63,7 +63,7 @@ public class TokenValidationBenchmarks
             ValidIssuer = issuer,
             ValidateAudience = false,
             IssuerSigningKeys = Keys.Signing(Path.Combine(_folder, "data")),
-            TokenDecryptionKey = Keys.AccessTokenEncryption(Path.Combine(_folder, "data")),
+            TokenDecryptionKey = Keys.TokenEncryption(Path.Combine(_folder, "data")),
         };
         if (!(await _handler.ValidateTokenAsync(_valid, _parameters)).IsValid)
         {
@@ -132,7 +132,8 @@ internal static class Keys
         return [Symmetric(data, "token-signing.key"), new RsaSecurityKey(rsa)];
     }
 
-    public static SecurityKey AccessTokenEncryption(string data) => Symmetric(data, "access-token-encryption.key");
+    /// <summary>The key that encrypts access tokens (JWE "dir").</summary>
+    public static SecurityKey TokenEncryption(string data) => Symmetric(data, "token-encryption.key");
 
     private static SymmetricSecurityKey Symmetric(string data, string file)
     {

@@ -8,16 +8,19 @@ namespace ModularEmr.Modules.OAuth2.Keys;
 /// with a 256-bit HMAC key (HS256): an RSA-2048 signature cost ~0.8 ms of CPU per token and bought nothing,
 /// since no one else verifies them. Identity tokens, which clients verify, are signed with the RSA key
 /// (RS256, published in the JWKS; OpenIddict signs them with the first asymmetric key and never
-/// publishes a symmetric one). A 256-bit AES key encrypts access tokens (A256KW + A256CBC-HS512), for the
-/// same reason. The RSA keys also validate tokens issued before these changes. Generated on first start
-/// into the data folder, readable by the owner only, and reused afterwards so tokens survive a restart.
+/// publishes a symmetric one). A 512-bit key encrypts the other tokens directly (JWE "dir" +
+/// A256CBC-HS512), for the same reason and because wrapping a fresh content key cost a tenth of a token
+/// request. The older A256KW and RSA keys still read tokens issued before these changes. Generated on
+/// first start into the data folder, readable by the owner only, and reused afterwards so tokens survive
+/// a restart.
 /// </summary>
 public sealed class ServerKeys
 {
-    private ServerKeys(SymmetricSecurityKey tokenSigning, RsaSecurityKey signing, SymmetricSecurityKey accessTokens, RsaSecurityKey encryption)
+    private ServerKeys(SymmetricSecurityKey tokenSigning, RsaSecurityKey signing, SymmetricSecurityKey tokenEncryption, SymmetricSecurityKey accessTokens, RsaSecurityKey encryption)
     {
         TokenSigning = tokenSigning;
         Signing = signing;
+        TokenEncryption = tokenEncryption;
         AccessTokenEncryption = accessTokens;
         Encryption = encryption;
     }
@@ -28,6 +31,13 @@ public sealed class ServerKeys
     /// <summary>Signs identity tokens (RS256); published in the JWKS.</summary>
     public RsaSecurityKey Signing { get; }
 
+    /// <summary>
+    /// Encrypts the tokens this server alone reads, as the content key itself (JWE "dir" with
+    /// A256CBC-HS512: a 512-bit key, a fresh IV per token).
+    /// </summary>
+    public SymmetricSecurityKey TokenEncryption { get; }
+
+    /// <summary>Decrypts tokens issued while they were wrapped with A256KW.</summary>
     public SymmetricSecurityKey AccessTokenEncryption { get; }
 
     public RsaSecurityKey Encryption { get; }
@@ -45,9 +55,10 @@ public sealed class ServerKeys
         }
 
         return new ServerKeys(
-            LoadSymmetric(Path.Combine(folder, "token-signing.key")),
+            LoadSymmetric(Path.Combine(folder, "token-signing.key"), 32),
             LoadRsa(Path.Combine(folder, "signing.pem")),
-            LoadSymmetric(Path.Combine(folder, "access-token-encryption.key")),
+            LoadSymmetric(Path.Combine(folder, "token-encryption.key"), 64),
+            LoadSymmetric(Path.Combine(folder, "access-token-encryption.key"), 32),
             LoadRsa(Path.Combine(folder, "encryption.pem")));
     }
 
@@ -64,9 +75,9 @@ public sealed class ServerKeys
         return key;
     }
 
-    private static SymmetricSecurityKey LoadSymmetric(string file)
+    private static SymmetricSecurityKey LoadSymmetric(string file, int bytes)
     {
-        var key = new SymmetricSecurityKey(Convert.FromBase64String(LoadOrCreate(file, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)))));
+        var key = new SymmetricSecurityKey(Convert.FromBase64String(LoadOrCreate(file, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)))));
         key.KeyId = Base64UrlEncoder.Encode(SHA256.HashData(key.Key))[..16];
         return key;
     }

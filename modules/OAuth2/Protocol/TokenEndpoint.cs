@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
 using OpenIddict.Abstractions;
@@ -29,8 +30,9 @@ public static class TokenEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> ExchangeAsync(HttpContext http, [AsParameters] TokenServices services)
+    private static async Task<IResult> ExchangeAsync(HttpContext http, IOpenIddictApplicationManager applications)
     {
+        var services = new TokenServices(http.RequestServices, applications);
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict server did not handle this token request.");
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
@@ -155,12 +157,22 @@ public static class TokenEndpoint
         }
     }
 
-    /// <summary>What the token endpoint needs.</summary>
-    public sealed record TokenServices(
-        IUserAccounts Accounts,
-        IPatientRecords Patients,
-        IOpenIddictApplicationManager Applications,
-        IOpenIddictAuthorizationManager Authorizations,
-        IOpenIddictTokenManager Tokens,
-        PasswordGrantThrottle Throttle);
+    /// <summary>
+    /// What the token endpoint needs. The user and record services are resolved only by the grants that
+    /// act for a user: a client-credentials request needs neither, nor the database contexts behind them.
+    /// </summary>
+    private sealed class TokenServices(IServiceProvider services, IOpenIddictApplicationManager applications)
+    {
+        public IOpenIddictApplicationManager Applications => applications;
+
+        public IUserAccounts Accounts => services.GetRequiredService<IUserAccounts>();
+
+        public IPatientRecords Patients => services.GetRequiredService<IPatientRecords>();
+
+        public IOpenIddictAuthorizationManager Authorizations => services.GetRequiredService<IOpenIddictAuthorizationManager>();
+
+        public IOpenIddictTokenManager Tokens => services.GetRequiredService<IOpenIddictTokenManager>();
+
+        public PasswordGrantThrottle Throttle => services.GetRequiredService<PasswordGrantThrottle>();
+    }
 }

@@ -25,7 +25,7 @@ public sealed class TokenDiagnosis(ServerKeys keys, TimeProvider clock)
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             IssuerSigningKeys = [keys.TokenSigning, keys.Signing],
-            TokenDecryptionKeys = [keys.AccessTokenEncryption, keys.Encryption],
+            TokenDecryptionKeys = [keys.TokenEncryption, keys.AccessTokenEncryption, keys.Encryption],
             ValidateIssuer = false,
             ValidateAudience = false,
             ValidateLifetime = false,

@@ -1,5 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using ModularEmr.Sdk.Security;
 
 namespace ModularEmr.Tests.OAuth2;
@@ -146,7 +150,7 @@ public sealed class TokenValidationTests : IAsyncLifetime
         var result = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
             .GetRequiredService<IOAuth2Service>(scope.ServiceProvider).ValidateTokenAsync(token);
         Assert.True(result.IsValid, result.FailureDescription);
-        foreach (var key in new[] { "signing.pem", "token-signing.key", "access-token-encryption.key" })
+        foreach (var key in new[] { "signing.pem", "token-signing.key", "token-encryption.key", "access-token-encryption.key" })
         {
             Assert.True(File.Exists(Path.Combine(data, "keys", "oauth2", key)), key);
             if (!OperatingSystem.IsWindows())
@@ -154,6 +158,35 @@ public sealed class TokenValidationTests : IAsyncLifetime
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "keys", "oauth2", key)));
             }
         }
+    }
+
+    [Fact]
+    public async Task A_token_from_before_the_current_keys_still_validates()
+    {
+        // The same token as issued before the HS256 signing and direct-encryption keys: RS256-signed and
+        // encrypted with the A256KW key. Its entry is the same, so only the keys decide.
+        var token = (string)(await _oauth.PasswordTokenAsync())["access_token"]!;
+        var keys = Path.Combine(_oauth.Host.DataDirectory, "keys", "oauth2");
+        SymmetricSecurityKey Symmetric(string file) => new(Convert.FromBase64String(File.ReadAllText(Path.Combine(keys, file))));
+        var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
+        var inner = handler.ReadJsonWebToken(handler.DecryptToken(handler.ReadJsonWebToken(token), new TokenValidationParameters { TokenDecryptionKey = Symmetric("token-encryption.key") }));
+        using var rsa = RSA.Create();
+        rsa.ImportFromPem(File.ReadAllText(Path.Combine(keys, "signing.pem")));
+        var older = handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = JsonSerializer.Deserialize<Dictionary<string, object>>(Base64UrlEncoder.Decode(inner.EncodedPayload)),
+            TokenType = inner.Typ,
+            AdditionalHeaderClaims = new Dictionary<string, object> { ["typ"] = inner.Typ },
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256),
+            EncryptingCredentials = new EncryptingCredentials(Symmetric("access-token-encryption.key"), SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512),
+        });
+
+        var result = await _oauth.ValidateAsync(older);
+        var tampered = await _oauth.ValidateAsync(older[..^4] + "AAAA");
+
+        Assert.True(result.IsValid, result.FailureDescription);
+        Assert.Equal("alice", result.Username);
+        Assert.False(tampered.IsValid);
     }
 
     private async Task<HttpResponseMessage> CallProbeAsync(string token)
