@@ -257,7 +257,12 @@ public static class FhirApi
             expected = version;
         }
 
-        var (gender, birthdate, estimated, dead, deathDate, names, problems) = PatientMapping.FromFhir(read);
+        if (await patients.GetAsync(uuid, http.RequestAborted) is not { } current)
+        {
+            return Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}' (this server does not create patients by update).");
+        }
+
+        var (gender, birthdate, estimated, dead, deathDate, names, problems) = PatientMapping.FromFhir(read, current.Person.Names);
         if (problems.Count > 0)
         {
             return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, "The Patient cannot be stored.", problems);

@@ -61,22 +61,7 @@ public static class PatientMapping
 
         foreach (var name in person.Names.Where(n => !n.Voided))
         {
-            var human = new HumanName
-            {
-                ElementId = name.Uuid.ToString(),
-                Use = name.Preferred ? HumanName.NameUse.Official : HumanName.NameUse.Usual,
-                Text = name.Display,
-                Family = string.Join(' ', new[] { name.FamilyNamePrefix, name.FamilyName, name.FamilyName2 }.Where(p => !string.IsNullOrWhiteSpace(p))),
-                Given = new[] { name.GivenName, name.MiddleName }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).ToList(),
-                Prefix = string.IsNullOrWhiteSpace(name.Prefix) ? [] : [name.Prefix],
-                Suffix = new[] { name.FamilyNameSuffix, name.Degree }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).ToList(),
-            };
-            if (string.IsNullOrEmpty(human.Family))
-            {
-                human.Family = null;
-            }
-
-            patient.Name.Add(human);
+            patient.Name.Add(ToHumanName(name));
         }
 
         foreach (var address in person.Addresses.Where(a => !a.Voided))
@@ -96,8 +81,61 @@ public static class PatientMapping
         return patient;
     }
 
+    /// <summary>
+    /// A stored name as FHIR sends it. FHIR has one <c>family</c> string and a list of suffixes, so the
+    /// family prefix, family name and second family name are joined, and suffix and degree listed.
+    /// </summary>
+    private static HumanName ToHumanName(PersonNameRecord name)
+    {
+        var human = new HumanName
+        {
+            ElementId = name.Uuid.ToString(),
+            Use = name.Preferred ? HumanName.NameUse.Official : HumanName.NameUse.Usual,
+            Text = name.Display,
+            Family = string.Join(' ', new[] { name.FamilyNamePrefix, name.FamilyName, name.FamilyName2 }.Where(p => !string.IsNullOrWhiteSpace(p))),
+            Given = new[] { name.GivenName, name.MiddleName }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).ToList(),
+            Prefix = string.IsNullOrWhiteSpace(name.Prefix) ? [] : [name.Prefix],
+            Suffix = new[] { name.FamilyNameSuffix, name.Degree }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).ToList(),
+        };
+        if (string.IsNullOrEmpty(human.Family))
+        {
+            human.Family = null;
+        }
+
+        return human;
+    }
+
+    /// <summary>
+    /// The stored parts behind what a client sent back unchanged: a read-modify-write of a Patient must
+    /// not split a family prefix or second family name into <c>family</c>, nor move a degree into the
+    /// suffix. A part the client changed is taken as sent.
+    /// </summary>
+    private static PersonNameInput KeepStoredParts(PersonNameInput sent, HumanName received, PersonNameRecord stored)
+    {
+        var rendered = ToHumanName(stored);
+        var kept = sent;
+        if (received.Family == rendered.Family)
+        {
+            kept = kept with { FamilyNamePrefix = stored.FamilyNamePrefix, FamilyName = stored.FamilyName, FamilyName2 = stored.FamilyName2 };
+        }
+
+        if (received.Given.SequenceEqual(rendered.Given))
+        {
+            kept = kept with { GivenName = stored.GivenName, MiddleName = stored.MiddleName };
+        }
+
+        if (received.Suffix.SequenceEqual(rendered.Suffix))
+        {
+            kept = kept with { FamilyNameSuffix = stored.FamilyNameSuffix, Degree = stored.Degree };
+        }
+
+        return kept;
+    }
+
     /// <summary>Reads what the core model keeps from a Patient; the problems are FHIR-path-qualified.</summary>
-    public static (string Gender, DateOnly? Birthdate, bool Estimated, bool Dead, DateTimeOffset? DeathDate, List<PersonNameChange> Names, List<string> Problems) FromFhir(Patient patient)
+    /// <param name="patient">The Patient received.</param>
+    /// <param name="stored">The patient's names as stored, on update; a name sent back with its id keeps the stored parts behind what did not change.</param>
+    public static (string Gender, DateOnly? Birthdate, bool Estimated, bool Dead, DateTimeOffset? DeathDate, List<PersonNameChange> Names, List<string> Problems) FromFhir(Patient patient, IReadOnlyList<PersonNameRecord>? stored = null)
     {
         var problems = new List<string>();
         var gender = patient.Gender switch
@@ -157,7 +195,7 @@ public static class PatientMapping
                 }
             }
 
-            names.Add(new PersonNameChange(uuid, new PersonNameInput
+            var input = new PersonNameInput
             {
                 Prefix = name.Prefix.FirstOrDefault(),
                 GivenName = name.Given.FirstOrDefault(),
@@ -166,7 +204,13 @@ public static class PatientMapping
                 FamilyNameSuffix = name.Suffix.FirstOrDefault(),
                 Degree = name.Suffix.Skip(1).FirstOrDefault(),
                 Preferred = index == 0,
-            }));
+            };
+            if (stored?.FirstOrDefault(n => n.Uuid == uuid && !n.Voided) is { } before)
+            {
+                input = KeepStoredParts(input, name, before);
+            }
+
+            names.Add(new PersonNameChange(uuid, input));
         }
 
         // Official names first: the core model's preferred name.

@@ -3,7 +3,9 @@
 
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using Hl7.Fhir.Model;
 using ModularEmr.Tests.Infrastructure;
 using ModularEmr.Tests.OAuth2;
@@ -171,6 +173,50 @@ public sealed class FhirPatientTests : IAsyncLifetime
         var tooShort = await _oauth.SendAsync(HttpMethod.Get, "/ws/fhir/Patient?birthdate=a", _adminToken);
         Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
         await tooShort.ResourceAsync<OperationOutcome>();
+    }
+
+    [Fact]
+    public async Task Sending_back_a_Patient_as_read_keeps_the_name_parts_FHIR_has_no_place_for()
+    {
+        // A Dutch name with a family prefix and a second family name, and a degree without a suffix: FHIR
+        // shows them joined in family and listed in suffix, and must not store them that way.
+        var rest = await _oauth.TokenAsync("admin", "Admin123", "rest.read rest.write");
+        using var restRequest = new HttpRequestMessage(HttpMethod.Post, $"/ws/rest/v1/person/{Alice}/name")
+        {
+            Content = JsonContent.Create(new { prefix = "Dr.", givenName = "Alida", familyNamePrefix = "van", familyName = "Dijk", familyName2 = "Jansen", degree = "PhD" }),
+        };
+        restRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", rest);
+        var added = await _oauth.Client.SendAsync(restRequest);
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var nameUuid = (string)JsonNode.Parse(await added.Content.ReadAsStringAsync())!["uuid"]!;
+
+        var read = await (await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _adminToken)).ResourceAsync<Patient>();
+        var dutch = read.Name.Single(n => n.ElementId == nameUuid);
+        Assert.Equal("van Dijk Jansen", dutch.Family);
+        Assert.Equal(["PhD"], dutch.Suffix);
+
+        read.Gender = AdministrativeGender.Other;
+        var unchanged = await _oauth.SendAsync(HttpMethod.Put, $"/ws/fhir/Patient/{Alice}", _adminToken, read);
+        Assert.Equal(HttpStatusCode.OK, unchanged.StatusCode);
+        var kept = await RestNameAsync(rest, nameUuid);
+        Assert.Equal(("Dr.", "Alida", "van", "Dijk", "Jansen", null, "PhD"), kept);
+
+        // A part the client did change is taken as sent.
+        read = await (await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _adminToken)).ResourceAsync<Patient>();
+        read.Name.Single(n => n.ElementId == nameUuid).Family = "Bakker";
+        Assert.Equal(HttpStatusCode.OK, (await _oauth.SendAsync(HttpMethod.Put, $"/ws/fhir/Patient/{Alice}", _adminToken, read)).StatusCode);
+        Assert.Equal(("Dr.", "Alida", null, "Bakker", null, null, "PhD"), await RestNameAsync(rest, nameUuid));
+    }
+
+    private async Task<(string?, string?, string?, string?, string?, string?, string?)> RestNameAsync(string token, string nameUuid)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/ws/rest/v1/person/{Alice}/name/{nameUuid}?v=full");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await _oauth.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var name = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        string? Part(string field) => (string?)name[field];
+        return (Part("prefix"), Part("givenName"), Part("familyNamePrefix"), Part("familyName"), Part("familyName2"), Part("familyNameSuffix"), Part("degree"));
     }
 
     [Fact]
