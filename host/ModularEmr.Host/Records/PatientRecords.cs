@@ -36,12 +36,7 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
         var ids = string.IsNullOrEmpty(text) ? byName : byName.Union(byIdentifier);
         var matches = db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && (query.IncludeVoided || !p.Patient!.Voided));
 
-        var total = await matches.CountAsync(cancellationToken);
-        var pageIds = await RecordSearch.OrderByName(matches).Skip(query.StartIndex).Take(query.Limit).Select(p => p.Id).ToListAsync(cancellationToken);
-        var patients = await WithDetails(db.Patients.AsNoTracking()).Where(p => pageIds.Contains(p.PersonId)).ToListAsync(cancellationToken);
-        var users = await RecordMapping.UserUuidsAsync(db, patients.Select(p => p.Person), cancellationToken);
-        var byId = patients.ToDictionary(p => p.PersonId);
-        return new Page<PatientRecord>(pageIds.Select(id => RecordMapping.ToRecord(byId[id], users)).ToList(), total);
+        return await PageAsync(matches, query.StartIndex, query.Limit, cancellationToken);
     }
 
     public async Task<Page<PatientRecord>> FindAsync(PatientCriteria criteria, CancellationToken cancellationToken = default)
@@ -90,8 +85,14 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
             persons = persons.Where(p => p.Birthdate <= before);
         }
 
-        var total = await persons.CountAsync(cancellationToken);
-        var pageIds = await RecordSearch.OrderByName(persons).Skip(criteria.Offset).Take(criteria.Count).Select(p => p.Id).ToListAsync(cancellationToken);
+        return await PageAsync(persons, criteria.Offset, criteria.Count, cancellationToken);
+    }
+
+    /// <summary>One page of the matching patients in name order, with the total count of matches.</summary>
+    private async Task<Page<PatientRecord>> PageAsync(IQueryable<Person> matches, int offset, int count, CancellationToken cancellationToken)
+    {
+        var total = await matches.CountAsync(cancellationToken);
+        var pageIds = await RecordSearch.OrderByName(matches).Skip(offset).Take(count).Select(p => p.Id).ToListAsync(cancellationToken);
         var patients = await WithDetails(db.Patients.AsNoTracking()).Where(p => pageIds.Contains(p.PersonId)).ToListAsync(cancellationToken);
         var users = await RecordMapping.UserUuidsAsync(db, patients.Select(p => p.Person), cancellationToken);
         var byId = patients.ToDictionary(p => p.PersonId);
@@ -112,17 +113,7 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
             throw new RecordVersionConflictException($"Patient {uuid} is at version {person.Version}, not {expected}.", person.Version);
         }
 
-        var errors = new FieldErrors();
-        if (!Genders.Contains(update.Gender))
-        {
-            errors.Add("gender", "gender must be one of M, F, O, U");
-        }
-
-        if (update.Names.Count == 0)
-        {
-            errors.Add("names", "at least one name is required");
-        }
-
+        var errors = CheckDemographics(update.Gender, update.Birthdate, update.Names.Count);
         var current = person.Names.Where(n => !n.Voided).ToDictionary(n => n.Uuid);
         for (var i = 0; i < update.Names.Count; i++)
         {
@@ -188,28 +179,35 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
         return (await GetAsync(uuid, cancellationToken))!;
     }
 
+    /// <summary>The rules a patient's demographics obey on create and on update alike.</summary>
+    private FieldErrors CheckDemographics(string gender, DateOnly? birthdate, int names)
+    {
+        var errors = new FieldErrors();
+        if (!Genders.Contains(gender))
+        {
+            errors.Add("gender", "gender must be one of M, F, O, U");
+        }
+
+        if (birthdate is { } born && born > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+        {
+            errors.Add("birthdate", "birthdate cannot be in the future");
+        }
+
+        if (names == 0)
+        {
+            errors.Add("names", "at least one name is required");
+        }
+
+        return errors;
+    }
+
     public async Task<IReadOnlyList<IdentifierTypeRecord>> ListIdentifierTypesAsync(CancellationToken cancellationToken = default) =>
         (await db.PatientIdentifierTypes.AsNoTracking().Where(t => !t.Retired).OrderBy(t => t.Name).ToListAsync(cancellationToken))
             .Select(RecordMapping.ToRecord).ToList();
 
     public async Task<PatientRecord> CreateAsync(NewPatient patient, Guid? actingUserUuid, CancellationToken cancellationToken = default)
     {
-        var errors = new FieldErrors();
-        if (!Genders.Contains(patient.Gender))
-        {
-            errors.Add("gender", "gender must be one of M, F, O, U");
-        }
-
-        if (patient.Birthdate is { } birthdate && birthdate > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
-        {
-            errors.Add("birthdate", "birthdate cannot be in the future");
-        }
-
-        if (patient.Names.Count == 0)
-        {
-            errors.Add("names", "at least one name is required");
-        }
-
+        var errors = CheckDemographics(patient.Gender, patient.Birthdate, patient.Names.Count);
         for (var i = 0; i < patient.Names.Count; i++)
         {
             errors.AddRange(NameValidation.Check(patient.Names[i], $"names[{i}]."));

@@ -179,7 +179,7 @@ public static class PatientMapping
                 break;
         }
 
-        var names = new List<PersonNameChange>();
+        var received = new List<(PersonNameChange Change, bool Official)>();
         foreach (var (name, index) in patient.Name.Select((n, i) => (n, i)))
         {
             Guid? uuid = null;
@@ -203,18 +203,18 @@ public static class PatientMapping
                 FamilyName = name.Family,
                 FamilyNameSuffix = name.Suffix.FirstOrDefault(),
                 Degree = name.Suffix.Skip(1).FirstOrDefault(),
-                Preferred = index == 0,
             };
             if (stored?.FirstOrDefault(n => n.Uuid == uuid && !n.Voided) is { } before)
             {
                 input = KeepStoredParts(input, name, before);
             }
 
-            names.Add(new PersonNameChange(uuid, input));
+            received.Add((new PersonNameChange(uuid, input), name.Use == HumanName.NameUse.Official));
         }
 
-        // Official names first: the core model's preferred name.
-        names = [.. names.OrderBy(n => patient.Name[names.IndexOf(n)].Use == HumanName.NameUse.Official ? 0 : 1)];
+        // The preferred name is the first official one, else the first: the same on create and on update,
+        // and the one a read shows as official.
+        List<PersonNameChange> names = [.. received.OrderBy(r => r.Official ? 0 : 1).Select((r, i) => r.Change with { Name = r.Change.Name with { Preferred = i == 0 } })];
         return (gender, birthdate, estimated, dead, deathDate, names, problems);
     }
 }

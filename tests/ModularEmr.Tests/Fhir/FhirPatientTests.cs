@@ -276,6 +276,52 @@ public sealed class FhirPatientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_birthdate_in_the_future_is_refused_on_create_and_on_update_and_nothing_is_stored()
+    {
+        var tomorrow = DateTime.UtcNow.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var created = await _oauth.SendAsync(HttpMethod.Post, "/ws/fhir/Patient", _adminToken, new Patient
+        {
+            BirthDate = tomorrow,
+            Name = [new HumanName { Family = "Unborn", Given = ["Yet"] }],
+            Identifier = [new Identifier("https://modularemr.org/fhir/identifier/national-id", "NID-44")],
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, created.StatusCode);
+        Assert.Contains("birthdate cannot be in the future", string.Join(" ", (await created.ResourceAsync<OperationOutcome>()).Issue.Select(i => i.Diagnostics)), StringComparison.Ordinal);
+
+        var alice = await (await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _adminToken)).ResourceAsync<Patient>();
+        var born = alice.BirthDate;
+        alice.BirthDate = tomorrow;
+        var updated = await _oauth.SendAsync(HttpMethod.Put, $"/ws/fhir/Patient/{Alice}", _adminToken, alice);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, updated.StatusCode);
+        Assert.Contains("birthdate cannot be in the future", string.Join(" ", (await updated.ResourceAsync<OperationOutcome>()).Issue.Select(i => i.Diagnostics)), StringComparison.Ordinal);
+
+        var after = await (await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _adminToken)).ResourceAsync<Patient>();
+        Assert.Equal(born, after.BirthDate);
+        Assert.Equal(alice.Meta.VersionId, after.Meta.VersionId);
+    }
+
+    [Fact]
+    public async Task The_official_name_is_the_preferred_one_on_create_as_on_update()
+    {
+        var created = await _oauth.SendAsync(HttpMethod.Post, "/ws/fhir/Patient", _adminToken, new Patient
+        {
+            Name =
+            [
+                new HumanName { Family = "Nick", Given = ["Zee"], Use = HumanName.NameUse.Usual },
+                new HumanName { Family = "Real", Given = ["Zed"], Use = HumanName.NameUse.Official },
+            ],
+            Identifier = [new Identifier("https://modularemr.org/fhir/identifier/national-id", "NID-45")],
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var stored = await created.ResourceAsync<Patient>();
+        Assert.Equal("Real", stored.Name.Single(n => n.Use == HumanName.NameUse.Official).Family);
+
+        var updated = await _oauth.SendAsync(HttpMethod.Put, $"/ws/fhir/Patient/{stored.Id}", _adminToken, stored);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("Real", (await updated.ResourceAsync<Patient>()).Name.Single(n => n.Use == HumanName.NameUse.Official).Family);
+    }
+
+    [Fact]
     public async Task Conditional_read_answers_304_when_the_version_is_unchanged()
     {
         var response = await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _adminToken, adjust: r => r.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"1\"", true)));
