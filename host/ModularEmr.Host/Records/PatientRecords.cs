@@ -115,12 +115,18 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
 
         var errors = CheckDemographics(update.Gender, update.Birthdate, update.Names.Count);
         var current = person.Names.Where(n => !n.Voided).ToDictionary(n => n.Uuid);
+        var named = new HashSet<Guid>();
         for (var i = 0; i < update.Names.Count; i++)
         {
             errors.AddRange(NameValidation.Check(update.Names[i].Name, $"names[{i}]."));
             if (update.Names[i].Uuid is { } nameUuid && !current.ContainsKey(nameUuid))
             {
                 errors.Add($"names[{i}].uuid", $"name {nameUuid} is not a current name of this patient");
+            }
+            else if (update.Names[i].Uuid is { } repeated && !named.Add(repeated))
+            {
+                // One stored name cannot become two: the second would silently overwrite the first.
+                errors.Add($"names[{i}].uuid", $"name {repeated} appears more than once");
             }
         }
 

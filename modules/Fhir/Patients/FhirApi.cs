@@ -165,7 +165,7 @@ public static class FhirApi
         return new FhirResult(bundle);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats)
+    private static async Task<IResult> CreateAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats, TimeProvider clock)
     {
         var token = http.GetAccessToken()!;
         var access = await PatientAccess.DecideAsync(token, Interaction.Create, accounts, http.RequestAborted);
@@ -180,7 +180,7 @@ public static class FhirApi
             return unreadable!;
         }
 
-        var (gender, birthdate, estimated, _, _, names, problems) = PatientMapping.FromFhir(read);
+        var (gender, birthdate, estimated, _, _, names, problems) = PatientMapping.FromFhir(read, Today(clock));
         var identifiers = new List<NewPatientIdentifier>();
         var types = await patients.ListIdentifierTypesAsync(http.RequestAborted);
         foreach (var (identifier, index) in read.Identifier.Select((x, i) => (x, i)))
@@ -219,7 +219,7 @@ public static class FhirApi
         }
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats, TimeProvider clock)
     {
         var token = http.GetAccessToken()!;
         var access = await PatientAccess.DecideAsync(token, Interaction.Update, accounts, http.RequestAborted);
@@ -262,7 +262,13 @@ public static class FhirApi
             return Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}' (this server does not create patients by update).");
         }
 
-        var (gender, birthdate, estimated, dead, deathDate, names, problems) = PatientMapping.FromFhir(read, current.Person.Names);
+        if (expected is { } stale && stale != current.Person.Version)
+        {
+            return Outcome.Error(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Conflict, $"Patient {id} is at version {current.Person.Version}, not {stale}.");
+        }
+
+        // What the client left unchanged is kept as stored in this version; the update applies only to it.
+        var (gender, birthdate, estimated, dead, deathDate, names, problems) = PatientMapping.FromFhir(read, Today(clock), current.Person);
         if (problems.Count > 0)
         {
             return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, "The Patient cannot be stored.", problems);
@@ -270,7 +276,7 @@ public static class FhirApi
 
         try
         {
-            var updated = await patients.UpdateAsync(uuid, new PatientUpdate(gender, birthdate, estimated, dead, deathDate, names), expected, token.UserUuid, http.RequestAborted);
+            var updated = await patients.UpdateAsync(uuid, new PatientUpdate(gender, birthdate, estimated, dead, deathDate, names), current.Person.Version, token.UserUuid, http.RequestAborted);
             return new FhirResult(PatientMapping.ToFhir(updated)) { Headers = response => SetVersionHeaders(response, updated) };
         }
         catch (RecordNotFoundException)
@@ -288,6 +294,8 @@ public static class FhirApi
                 : Outcome.Error(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Conflict, conflict.Message);
         }
     }
+
+    private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>The Patient in the body, or the refusal (415, 400) that says why there is none.</summary>
     private static async Task<(Patient? Patient, IResult? Refusal)> ReadPatientAsync(HttpContext http, FhirFormats formats)

@@ -35,13 +35,7 @@ public static class PatientMapping
             Gender = Genders.TryGetValue(person.Gender, out var gender) ? gender : AdministrativeGender.Unknown,
         };
 
-        // An estimated birth date is only as good as its year: FHIR's partial date says exactly that.
-        if (person.Birthdate is { } birthdate)
-        {
-            patient.BirthDate = person.BirthdateEstimated
-                ? birthdate.Year.ToString("0000", CultureInfo.InvariantCulture)
-                : birthdate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        }
+        patient.BirthDate = BirthDate(person);
 
         patient.Deceased = person.Dead
             ? person.DeathDate is { } died ? new FhirDateTime(died) : new FhirBoolean(true)
@@ -80,6 +74,11 @@ public static class PatientMapping
 
         return patient;
     }
+
+    /// <summary>An estimated birth date is only as good as its year: FHIR's partial date says exactly that.</summary>
+    private static string? BirthDate(PersonRecord person) => person.Birthdate is not { } birthdate ? null
+        : person.BirthdateEstimated ? birthdate.Year.ToString("0000", CultureInfo.InvariantCulture)
+        : birthdate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// A stored name as FHIR sends it. FHIR has one <c>family</c> string and a list of suffixes, so the
@@ -134,8 +133,12 @@ public static class PatientMapping
 
     /// <summary>Reads what the core model keeps from a Patient; the problems are FHIR-path-qualified.</summary>
     /// <param name="patient">The Patient received.</param>
-    /// <param name="stored">The patient's names as stored, on update; a name sent back with its id keeps the stored parts behind what did not change.</param>
-    public static (string Gender, DateOnly? Birthdate, bool Estimated, bool Dead, DateTimeOffset? DeathDate, List<PersonNameChange> Names, List<string> Problems) FromFhir(Patient patient, IReadOnlyList<PersonNameRecord>? stored = null)
+    /// <param name="today">Today, which a partial birth date's estimate may not pass.</param>
+    /// <param name="stored">
+    /// The person as stored, on update: a birth date sent back as read keeps the stored date, and a name
+    /// sent back with its id keeps the stored parts behind what did not change.
+    /// </param>
+    public static (string Gender, DateOnly? Birthdate, bool Estimated, bool Dead, DateTimeOffset? DeathDate, List<PersonNameChange> Names, List<string> Problems) FromFhir(Patient patient, DateOnly today, PersonRecord? stored = null)
     {
         var problems = new List<string>();
         var gender = patient.Gender switch
@@ -148,7 +151,12 @@ public static class PatientMapping
 
         DateOnly? birthdate = null;
         var estimated = false;
-        if (!string.IsNullOrEmpty(patient.BirthDate))
+        if (stored is not null && patient.BirthDate == BirthDate(stored))
+        {
+            birthdate = stored.Birthdate;
+            estimated = stored.BirthdateEstimated;
+        }
+        else if (!string.IsNullOrEmpty(patient.BirthDate))
         {
             switch (patient.BirthDate.Length)
             {
@@ -156,8 +164,9 @@ public static class PatientMapping
                     birthdate = full;
                     break;
                 case 4 or 7 when DateOnly.TryParseExact(patient.BirthDate.Length == 4 ? patient.BirthDate + "-07-01" : patient.BirthDate + "-15", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var partial):
-                    // A partial date is an estimate: its middle stands for it, flagged as estimated.
-                    birthdate = partial;
+                    // A partial date is an estimate: its middle stands for it, flagged as estimated; this
+                    // year's or month's middle may still be ahead, so it is no later than today.
+                    birthdate = partial > today ? today : partial;
                     estimated = true;
                     break;
                 default:
@@ -204,7 +213,7 @@ public static class PatientMapping
                 FamilyNameSuffix = name.Suffix.FirstOrDefault(),
                 Degree = name.Suffix.Skip(1).FirstOrDefault(),
             };
-            if (stored?.FirstOrDefault(n => n.Uuid == uuid && !n.Voided) is { } before)
+            if (stored?.Names.FirstOrDefault(n => n.Uuid == uuid && !n.Voided) is { } before)
             {
                 input = KeepStoredParts(input, name, before);
             }

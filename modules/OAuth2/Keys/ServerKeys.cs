@@ -78,6 +78,12 @@ public sealed class ServerKeys
     private static SymmetricSecurityKey LoadSymmetric(string file, int bytes)
     {
         var key = new SymmetricSecurityKey(Convert.FromBase64String(LoadOrCreate(file, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)))));
+        if (key.Key.Length != bytes)
+        {
+            // Caught at start-up rather than at the first token the key would sign or encrypt.
+            throw new InvalidOperationException($"The key file '{file}' holds {key.Key.Length} bytes; it must hold {bytes}. Restore it from a backup, or delete it to make a new key (tokens it protected stop working).");
+        }
+
         key.KeyId = Base64UrlEncoder.Encode(SHA256.HashData(key.Key))[..16];
         return key;
     }

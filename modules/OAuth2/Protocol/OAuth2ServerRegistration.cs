@@ -100,6 +100,7 @@ public static class OAuth2ServerRegistration
                 validation.EnableTokenEntryValidation();
             });
 
+        services.AddSingleton(new ServerSingletons(services));
         services.AddSingleton<ServerHandlerIndex>();
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, ServerEventDispatcher>());
         return services;

@@ -301,6 +301,71 @@ public sealed class FhirPatientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_estimated_birth_year_survives_a_read_modify_write_even_in_the_current_year()
+    {
+        var thisYear = DateTime.UtcNow.Year.ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
+        var created = await _oauth.SendAsync(HttpMethod.Post, "/ws/fhir/Patient", _adminToken, new Patient
+        {
+            BirthDate = thisYear,
+            Name = [new HumanName { Family = "Newborn", Given = ["Baby"] }],
+            Identifier = [new Identifier("https://modularemr.org/fhir/identifier/national-id", "NID-46")],
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var stored = await created.ResourceAsync<Patient>();
+        Assert.Equal(thisYear, stored.BirthDate);
+        var rest = await _oauth.TokenAsync("admin", "Admin123", "rest.read");
+        var before = await RestBirthdateAsync(rest, stored.Id);
+        Assert.True(DateOnly.Parse(before.Birthdate![..10], System.Globalization.CultureInfo.InvariantCulture) <= DateOnly.FromDateTime(DateTime.UtcNow));
+        Assert.True(before.Estimated);
+
+        stored.Gender = AdministrativeGender.Female;
+        var updated = await _oauth.SendAsync(HttpMethod.Put, $"/ws/fhir/Patient/{stored.Id}", _adminToken, stored);
+
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal(before, await RestBirthdateAsync(rest, stored.Id));
+
+        // In February the middle of this year is still ahead: the estimate is today, not refused.
+        var now = _oauth.Clock.GetUtcNow();
+        var february = new DateTimeOffset(now.Year + 1, 2, 1, 12, 0, 0, TimeSpan.Zero);
+        _oauth.Clock.Advance(february - now);
+        var admin = await _oauth.TokenAsync("admin", "Admin123", "user/Patient.cruds rest.read");
+        var early = await _oauth.SendAsync(HttpMethod.Post, "/ws/fhir/Patient", admin, new Patient
+        {
+            BirthDate = february.Year.ToString("0000", System.Globalization.CultureInfo.InvariantCulture),
+            Name = [new HumanName { Family = "Earlyborn", Given = ["Baby"] }],
+            Identifier = [new Identifier("https://modularemr.org/fhir/identifier/national-id", "NID-47")],
+        });
+        Assert.Equal(HttpStatusCode.Created, early.StatusCode);
+        Assert.Equal(($"{february:yyyy-MM-dd}T00:00:00.000+0000", true), await RestBirthdateAsync(admin, (await early.ResourceAsync<Patient>()).Id));
+    }
+
+    [Fact]
+    public async Task One_stored_name_sent_twice_is_refused_and_nothing_is_stored()
+    {
+        var read = await (await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _adminToken)).ResourceAsync<Patient>();
+        var copy = (HumanName)read.Name[0].DeepCopy();
+        copy.Family = "Twice";
+        read.Name.Add(copy);
+
+        var updated = await _oauth.SendAsync(HttpMethod.Put, $"/ws/fhir/Patient/{Alice}", _adminToken, read);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, updated.StatusCode);
+        Assert.Contains("appears more than once", string.Join(" ", (await updated.ResourceAsync<OperationOutcome>()).Issue.Select(i => i.Diagnostics)), StringComparison.Ordinal);
+        var after = await (await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _adminToken)).ResourceAsync<Patient>();
+        Assert.Equal(read.Meta.VersionId, after.Meta.VersionId);
+    }
+
+    private async Task<(string? Birthdate, bool Estimated)> RestBirthdateAsync(string token, string patient)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/ws/rest/v1/person/{patient}?v=full");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await _oauth.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var person = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return ((string?)person["birthdate"], (bool)person["birthdateEstimated"]!);
+    }
+
+    [Fact]
     public async Task The_official_name_is_the_preferred_one_on_create_as_on_update()
     {
         var created = await _oauth.SendAsync(HttpMethod.Post, "/ws/fhir/Patient", _adminToken, new Patient
