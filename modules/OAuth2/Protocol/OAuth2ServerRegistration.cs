@@ -100,7 +100,6 @@ public static class OAuth2ServerRegistration
                 validation.EnableTokenEntryValidation();
             });
 
-        services.AddSingleton(new ServerSingletons(services));
         services.AddSingleton<ServerHandlerIndex>();
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, ServerEventDispatcher>());
         return services;

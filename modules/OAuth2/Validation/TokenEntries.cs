@@ -151,8 +151,9 @@ public sealed partial class TokenEntryWriter : IAsyncDisposable
         var db = scope.ServiceProvider.GetRequiredService<OAuth2DbContext>();
         _insert ??= TokenInsert.From(db.Model);
 
-        // One prepared INSERT bound once per entry: EF's change tracking and command building cost more
-        // than SQLite's own work for these rows, and nothing tracks them afterwards.
+        // One INSERT command, rebound for each entry (SQLite reuses its compiled statement): EF's change
+        // tracking and command building cost more than SQLite's own work for these rows, and nothing
+        // tracks them afterwards.
         await db.Database.OpenConnectionAsync();
         try
         {
