@@ -257,9 +257,10 @@ public static class FhirApi
             expected = version;
         }
 
-        if (await patients.GetAsync(uuid, http.RequestAborted) is not { } current)
+        // A voided patient is not found for an update, whatever version the client names.
+        if (await patients.GetAsync(uuid, http.RequestAborted) is not { Voided: false, Person.Voided: false } current)
         {
-            return Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}' (this server does not create patients by update).");
+            return NotFoundForUpdate(id);
         }
 
         if (expected is { } stale && stale != current.Person.Version)
@@ -281,7 +282,7 @@ public static class FhirApi
         }
         catch (RecordNotFoundException)
         {
-            return Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}' (this server does not create patients by update).");
+            return NotFoundForUpdate(id);
         }
         catch (RecordValidationException invalid)
         {
@@ -294,6 +295,9 @@ public static class FhirApi
                 : Outcome.Error(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Conflict, conflict.Message);
         }
     }
+
+    private static FhirResult NotFoundForUpdate(string id) =>
+        Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}' (this server does not create patients by update).");
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 

@@ -64,12 +64,22 @@ public sealed class ServerKeys
 
     private static RsaSecurityKey LoadRsa(string file)
     {
-        var rsa = RSA.Create();
-        rsa.ImportFromPem(LoadOrCreate(file, () =>
+        var pem = LoadOrCreate(file, () =>
         {
             using var fresh = RSA.Create(2048);
             return fresh.ExportPkcs8PrivateKeyPem();
-        }));
+        });
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+        }
+        catch (Exception exception) when (exception is ArgumentException or CryptographicException)
+        {
+            rsa.Dispose();
+            throw Unusable(file, "does not hold a PEM private key");
+        }
+
         var key = new RsaSecurityKey(rsa);
         key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
         return key;
@@ -77,16 +87,33 @@ public sealed class ServerKeys
 
     private static SymmetricSecurityKey LoadSymmetric(string file, int bytes)
     {
-        var key = new SymmetricSecurityKey(Convert.FromBase64String(LoadOrCreate(file, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)))));
-        if (key.Key.Length != bytes)
+        var text = LoadOrCreate(file, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)));
+        byte[] material;
+        try
         {
-            // Caught at start-up rather than at the first token the key would sign or encrypt.
-            throw new InvalidOperationException($"The key file '{file}' holds {key.Key.Length} bytes; it must hold {bytes}. Restore it from a backup, or delete it to make a new key (tokens it protected stop working).");
+            material = Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw Unusable(file, "is not base64 text");
         }
 
+        if (material.Length != bytes)
+        {
+            throw Unusable(file, $"holds {material.Length} bytes; it must hold {bytes}");
+        }
+
+        var key = new SymmetricSecurityKey(material);
         key.KeyId = Base64UrlEncoder.Encode(SHA256.HashData(key.Key))[..16];
         return key;
     }
+
+    /// <summary>
+    /// A key file that exists but holds no usable key stops start-up then, not at the first token, with one
+    /// line naming it (the host reports a file it cannot use that way).
+    /// </summary>
+    private static IOException Unusable(string file, string problem) =>
+        new($"the key file '{file}' {problem}. Restore it from a backup, or delete it to make a new key (tokens it protected stop working).");
 
     /// <summary>The file's text, written first (owner-only) if it does not exist.</summary>
     private static string LoadOrCreate(string file, Func<string> create)

@@ -2,7 +2,9 @@ using System.Data.Common;
 using System.Runtime.Loader;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -149,7 +151,7 @@ public sealed partial class TokenEntryWriter : IAsyncDisposable
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OAuth2DbContext>();
-        _insert ??= TokenInsert.From(db.Model);
+        _insert ??= TokenInsert.From(db);
 
         // One INSERT command, rebound for each entry (SQLite reuses its compiled statement): EF's change
         // tracking and command building cost more than SQLite's own work for these rows, and nothing
@@ -198,9 +200,10 @@ internal sealed class TokenInsert
 
     private TokenInsert(string sql, IProperty[] columns) => (_sql, _columns) = (sql, columns);
 
-    public static TokenInsert From(IModel model)
+    public static TokenInsert From(DbContext db)
     {
-        var entity = model.FindEntityType(typeof(OpenIddictEntityFrameworkCoreToken))
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var entity = db.Model.FindEntityType(typeof(OpenIddictEntityFrameworkCoreToken))
             ?? throw new InvalidOperationException("The OAuth2 model has no token entity.");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var columns = entity.GetProperties().ToArray();
@@ -209,9 +212,9 @@ internal sealed class TokenInsert
             throw new InvalidOperationException($"The token entity has a column the token writer cannot fill: '{unknown.Name}'.");
         }
 
-        var names = string.Join(", ", columns.Select(c => $"\"{c.GetColumnName(table)}\""));
+        var names = string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!)));
         var values = string.Join(", ", columns.Select((_, i) => $"@p{i}"));
-        return new TokenInsert($"INSERT INTO \"{table.Name}\" ({names}) VALUES ({values})", columns);
+        return new TokenInsert($"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) VALUES ({values})", columns);
     }
 
     public DbCommand Command(DbConnection connection, DbTransaction transaction)

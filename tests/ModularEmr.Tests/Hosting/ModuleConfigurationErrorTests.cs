@@ -227,6 +227,22 @@ public sealed class ModuleConfigurationErrorTests : IDisposable
         Assert.Contains("module 'probe': version 1.0.0 is older than version 2.0.0 installed on this database", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("token-encryption.key", "c2hvcnQ=", "holds 5 bytes; it must hold 64")]
+    [InlineData("token-signing.key", "not base64 at all!", "is not base64 text")]
+    [InlineData("signing.pem", "-----BEGIN NOTHING-----", "does not hold a PEM private key")]
+    public async Task A_damaged_OAuth2_key_file_stops_start_up_with_one_line_naming_it(string key, string content, string problem)
+    {
+        var keys = Directory.CreateDirectory(_folder.Combine("data", "keys", "oauth2")).FullName;
+        File.WriteAllText(Path.Combine(keys, key), content);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => EmrTestHost.BuildAsync(_folder.Combine("data"), ModulesFileBuilder.Shipped().WriteTo(_folder)));
+
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.StartsWith($"the key file '{Path.Combine(keys, key)}' {problem}.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(content, File.ReadAllText(Path.Combine(keys, key)));
+    }
+
     private async Task<string> StartupError(string modulesFile, string? data = null)
     {
         var error = await Assert.ThrowsAnyAsync<StartupException>(() => EmrTestHost.BuildAsync(data ?? _folder.Combine("data"), modulesFile));
