@@ -60,14 +60,24 @@ internal sealed class Person(BrowserStory story, IPage page, Uri emr)
         await ArriveAtAsync(client, approve ? "approved" : "denied");
     }
 
-    /// <summary>Waits until the browser is on <paramref name="site"/>; fails saying where it is instead.</summary>
+    /// <summary>Waits until the browser shows a loaded page of <paramref name="site"/>; fails saying where it is instead.</summary>
+    /// <remarks>
+    /// The page itself is asked, and asked again until it says yes, so a navigation that finishes at any
+    /// moment counts. <c>WaitForURLAsync</c> did not do that: it reads the address the client last heard
+    /// of, and only then subscribes to navigation events, so a navigation that lands between the two is
+    /// never seen. On a busy machine the client's page arrived in that gap (the host's log showed the code
+    /// exchanged and the FHIR read answered within 100 ms of the click) and the wait ran out its 15 s with
+    /// the client's page already on screen.
+    /// </remarks>
     public async Task ArriveAtAsync(Uri site, string step)
     {
         var origin = site.GetLeftPart(UriPartial.Authority);
         try
         {
-            await Page.WaitForURLAsync(url => url.StartsWith(origin, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 15_000 });
-            await Page.WaitForLoadStateAsync();
+            await Page.WaitForFunctionAsync(
+                "origin => location.origin === origin && document.readyState === 'complete'",
+                origin,
+                new PageWaitForFunctionOptions { Timeout = 15_000 });
         }
         catch (TimeoutException)
         {
