@@ -79,6 +79,7 @@ internal static class EmrHost
         }
 
         ConfigurePipeline(app, loaded);
+        EndpointProtection.Check(app, catalog.ModulesFile);
         return app;
     }
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
-using Microsoft.Net.Http.Headers;
 using ModularEmr.Sdk.Accounts;
 
 namespace ModularEmr.Sdk.Security;
@@ -79,7 +78,7 @@ public sealed class BearerTokenFilter(BearerTokenOptions options) : IEndpointFil
         {
             // RFC 6750 §2.3 allows the query string, but tokens in URLs end up in logs and browser
             // history (RFC 9700 §2.4 forbids it for new clients), so it is refused outright.
-            return (null, InvalidRequest("Access tokens in the URL query are refused: send 'Authorization: Bearer <token>' instead (RFC 6750 §2.3)."));
+            return (null, InvalidRequest("Access tokens in the URL query are refused: send 'Authorization: Bearer <token>' instead (RFC 6750 section 2.3)."));
         }
 
         var found = new List<string>(1);
@@ -131,18 +130,7 @@ public sealed class BearerTokenFilter(BearerTokenOptions options) : IEndpointFil
 
     private IResult Refuse(HttpContext http, BearerTokenRefusal refusal)
     {
-        var challenge = $"Bearer realm=\"{options.Realm}\"";
-        if (!refusal.IsMissingToken)
-        {
-            challenge += $", error=\"{refusal.Error}\", error_description=\"{refusal.Description.Replace("\"", "'", StringComparison.Ordinal)}\"";
-        }
-
-        if (refusal.RequiredScopes is { Count: > 0 } scopes)
-        {
-            challenge += $", scope=\"{string.Join(' ', scopes)}\"";
-        }
-
-        http.Response.Headers[HeaderNames.WWWAuthenticate] = challenge;
+        BearerChallenge.Write(http.Response, options.Realm, refusal);
         return options.Refuse(http, refusal);
     }
 }

@@ -21,9 +21,9 @@ public sealed class SdkPackageTests : IDisposable
         var feed = _folder.Combine("feed");
         await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", "Release", "-o", feed, "--nologo");
         await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", "Release", "-o", feed, "--nologo", "-p:Version=2.0.0");
-        Assert.True(File.Exists(Path.Combine(feed, "ModularEmr.Sdk.1.0.0.nupkg")));
+        Assert.True(File.Exists(Path.Combine(feed, $"ModularEmr.Sdk.{ModularEmr.Sdk.Modules.SdkInfo.Version}.nupkg")));
 
-        var current = await BuildSampleAsync("current", feed, "1.0.0");
+        var current = await BuildSampleAsync("current", feed, ModularEmr.Sdk.Modules.SdkInfo.Version.ToString());
         var modules = ModulesFileBuilder.Shipped().Add("allergies", current).WriteTo(_folder);
         await using (var host = await EmrTestHost.StartAsync(_folder.Combine("data"), modules))
         {
@@ -33,7 +33,7 @@ public sealed class SdkPackageTests : IDisposable
         var future = await BuildSampleAsync("future", feed, "2.0.0");
         var refused = await Assert.ThrowsAsync<ModularEmr.Host.Modules.ModuleConfigurationException>(() =>
             EmrTestHost.BuildAsync(_folder.Combine("data2"), ModulesFileBuilder.Shipped().Add("allergies", future).WriteTo(_folder, "modules2.json")));
-        Assert.Contains("module 'allergies': was built against sdk 2.x, but this host has sdk 1.0.0", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"module 'allergies': was built against sdk 2.x, but this host has sdk {ModularEmr.Sdk.Modules.SdkInfo.Version}", refused.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Copies the sample out of the repository with a project that knows only the package.</summary>
@@ -87,7 +87,7 @@ public sealed class SdkPackageTests : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        // A package cache of its own: a ModularEmr.Sdk 1.0.0 cached by an earlier run must not stand in for this one.
+        // A package cache of its own: a ModularEmr.Sdk of this version cached by an earlier run must not stand in for this one.
         start.Environment["NUGET_PACKAGES"] = _folder.Combine("packages");
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

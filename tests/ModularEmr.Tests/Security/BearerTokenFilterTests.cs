@@ -108,6 +108,58 @@ public sealed class BearerTokenFilterTests : IAsyncLifetime
         Assert.Equal("\"admin\"", await admin.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("/ws/probe/forgetful/scoped")]
+    [InlineData("/ws/probe/forgetful/privileged")]
+    [InlineData("/ws/probe/forgetful/request-delegate")]
+    public async Task A_scope_or_privilege_declared_without_RequireBearerToken_still_needs_a_token(string path)
+    {
+        var anonymous = await _client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.DoesNotContain("anyone", await anonymous.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("Bearer", anonymous.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Get(path, "revoked")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync(path + "?access_token=admin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_scope_declared_without_RequireBearerToken_is_checked_like_any_other()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, (await Get("/ws/probe/forgetful/scoped", "no-scope")).StatusCode);
+        var passed = await Get("/ws/probe/forgetful/scoped", "alice");
+        Assert.Equal(HttpStatusCode.OK, passed.StatusCode);
+        Assert.Equal("\"xyz-emr\"", await passed.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Get("/ws/probe/forgetful/privileged", "alice")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Get("/ws/probe/forgetful/privileged", "admin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_challenge_header_is_ascii_even_when_the_description_is_not()
+    {
+        // RFC 6750 §3: error_description is limited to printable ASCII without '"' and '\\'; Kestrel
+        // refuses anything else in a header and the request used to end in a 500.
+        var response = await _client.GetAsync("/ws/probe/secured/scoped?access_token=good");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.All(challenge, c => Assert.InRange(c, ' ', '~'));
+    }
+
+    [Fact]
+    public async Task A_requirement_added_as_bare_metadata_stops_the_host_naming_the_endpoint()
+    {
+        using var folder = new TestFolder();
+        var modules = ModulesFileBuilder.Shipped().AddProbe(settings: new { HandMadeScopeRequirement = true }).WriteTo(folder);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => EmrTestHost.BuildAsync(folder.Combine("data"), modules));
+
+        Assert.Contains("module 'probe'", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("/ws/probe/forgetful/hand-made", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("bearer-token filter", failure.Message, StringComparison.Ordinal);
+    }
+
     private async Task<HttpResponseMessage> Get(string path, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -77,6 +77,18 @@ public sealed class ProbeModule : EmrModule
         var secured = probe.MapGroup("/secured").RequireBearerToken(options => options.Realm = "probe");
         secured.MapGet("/scoped", (HttpContext http) => Results.Ok(http.GetAccessToken()!.ClientId)).RequireScope(Scope);
         secured.MapGet("/privileged", (HttpContext http) => Results.Ok(http.User.Identity!.Name)).RequireScope(Scope).RequirePrivilege(Privilege);
+
+        // A module author's omission: requirements declared without RequireBearerToken(). Each answers
+        // "anyone" if it is reached without a token.
+        var forgetful = probe.MapGroup("/forgetful");
+        forgetful.MapGet("/scoped", (HttpContext http) => Results.Ok(http.GetAccessToken()?.ClientId ?? "anyone")).RequireScope(Scope);
+        forgetful.MapGet("/privileged", (HttpContext http) => Results.Ok(http.User.Identity?.Name ?? "anyone")).RequirePrivilege(Privilege);
+        forgetful.MapGet("/request-delegate", (RequestDelegate)(http => http.Response.WriteAsync("anyone"))).RequireScope(Scope);
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<ProbeOptions>>().Value.HandMadeScopeRequirement)
+        {
+            // The requirement's metadata added by hand: the sdk cannot see it, the host must.
+            forgetful.MapGet("/hand-made", () => "anyone").WithMetadata(new RequiredScopeMetadata([Scope]));
+        }
     }
 
     private static async Task RecordAsync(IModuleInstallContext context, string what, CancellationToken cancellationToken)
@@ -90,6 +102,8 @@ public sealed class ProbeModule : EmrModule
 public sealed class ProbeOptions
 {
     public bool FailInstall { get; set; }
+
+    public bool HandMadeScopeRequirement { get; set; }
 
     [Required]
     [MinLength(2)]
