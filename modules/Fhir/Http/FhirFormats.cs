@@ -122,13 +122,23 @@ public sealed class FhirFormats
             }
 
             var json = new Utf8JsonReader(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            if (!StartsWithObject(json))
+            {
+                return (null, ["The body must be one FHIR resource: a JSON object with a resourceType."]);
+            }
+
             return _jsonReader.TryDeserializeResource(ref json, out var jsonResource, out var jsonIssues)
                 ? (jsonResource, [])
                 : (null, jsonIssues.Select(i => i.Message).ToList());
         }
-        catch (Exception ex) when (ex is JsonException or XmlException or FormatException)
+        // Firely reports some shapes it cannot parse (an array where an object belongs) by throwing
+        // InvalidOperationException rather than as an issue; either way the body is the client's error.
+        catch (Exception ex) when (ex is JsonException or XmlException or FormatException or InvalidOperationException)
         {
             return (null, [ex.Message]);
         }
     }
+
+    /// <summary>Whether the JSON text opens with an object (a copy of the reader looks; the original is left at the start).</summary>
+    private static bool StartsWithObject(Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.StartObject;
 }

@@ -18,6 +18,9 @@ public static class FhirApi
 {
     public const string BasePath = "/ws/fhir";
 
+    private const string Realm = "fhir";
+    private const string OutsidePatientContext = "The token's patient/ scope covers only the patient in its context.";
+
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder endpoints)
     {
         var fhir = endpoints.MapGroup(BasePath).DisableAntiforgery().AddEndpointFilter(NegotiateFormat);
@@ -26,7 +29,7 @@ public static class FhirApi
 
         var secured = fhir.MapGroup(string.Empty).RequireBearerToken(options =>
         {
-            options.Realm = "fhir";
+            options.Realm = Realm;
             options.Refuse = static (_, refusal) => Outcome.Error(
                 refusal.StatusCode,
                 refusal.StatusCode switch
@@ -68,7 +71,7 @@ public static class FhirApi
         var access = await PatientAccess.DecideAsync(http.GetAccessToken()!, Interaction.Read, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
-            return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, access.Refusal!);
+            return Forbidden(http, access.Refusal!, access.RequiredScopes);
         }
 
         if (!Guid.TryParse(id, out var uuid) || await patients.GetAsync(uuid, http.RequestAborted) is not { } record)
@@ -78,7 +81,7 @@ public static class FhirApi
 
         if (access.OnlyPatient is { } only && only != uuid)
         {
-            return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, "The token's patient/ scope covers only the patient in its context.");
+            return Forbidden(http, OutsidePatientContext);
         }
 
         if (record.Voided)
@@ -101,7 +104,7 @@ public static class FhirApi
         var access = await PatientAccess.DecideAsync(http.GetAccessToken()!, Interaction.Search, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
-            return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, access.Refusal!);
+            return Forbidden(http, access.Refusal!, access.RequiredScopes);
         }
 
         var parsed = PatientSearch.Parse(http.Request.Query);
@@ -171,7 +174,7 @@ public static class FhirApi
         var access = await PatientAccess.DecideAsync(token, Interaction.Create, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
-            return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, access.Refusal!);
+            return Forbidden(http, access.Refusal!, access.RequiredScopes);
         }
 
         var (read, unreadable) = await ReadPatientAsync(http, formats);
@@ -225,14 +228,14 @@ public static class FhirApi
         var access = await PatientAccess.DecideAsync(token, Interaction.Update, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
-            return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, access.Refusal!);
+            return Forbidden(http, access.Refusal!, access.RequiredScopes);
         }
 
         if (!Guid.TryParse(id, out var uuid) || (access.OnlyPatient is { } only && only != uuid))
         {
             return access.OnlyPatient is null
                 ? Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}'.")
-                : Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, "The token's patient/ scope covers only the patient in its context.");
+                : Forbidden(http, OutsidePatientContext);
         }
 
         var (read, unreadable) = await ReadPatientAsync(http, formats);
@@ -302,6 +305,16 @@ public static class FhirApi
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>The Patient in the body, or the refusal (415, 400) that says why there is none.</summary>
+    /// <summary>
+    /// A 403 the Patient rules decided (scope, privilege or patient context), with the same RFC 6750 §3.1
+    /// challenge the bearer filter gives: <c>insufficient_scope</c>, and the scopes that would do when a scope is missing.
+    /// </summary>
+    private static FhirResult Forbidden(HttpContext http, string refusal, IReadOnlyList<string>? sufficientScopes = null)
+    {
+        BearerChallenge.Write(http.Response, Realm, new BearerTokenRefusal(StatusCodes.Status403Forbidden, "insufficient_scope", refusal, sufficientScopes));
+        return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, refusal);
+    }
+
     private static async Task<(Patient? Patient, IResult? Refusal)> ReadPatientAsync(HttpContext http, FhirFormats formats)
     {
         if (FhirFormats.BodyFormat(http.Request) is not { } format)

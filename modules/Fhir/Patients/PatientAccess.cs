@@ -7,7 +7,8 @@ namespace ModularEmr.Modules.Fhir.Patients;
 /// <param name="Allowed">Whether the interaction may go ahead.</param>
 /// <param name="OnlyPatient">When set, only this patient's record may be touched (a <c>patient/</c> scope).</param>
 /// <param name="Refusal">Why not, for the OperationOutcome.</param>
-public sealed record PatientAccess(bool Allowed, Guid? OnlyPatient, string? Refusal)
+/// <param name="RequiredScopes">When the token lacks a scope for the interaction: the scopes that would allow it (RFC 6750 §3.1).</param>
+public sealed record PatientAccess(bool Allowed, Guid? OnlyPatient, string? Refusal, IReadOnlyList<string>? RequiredScopes = null)
 {
     /// <summary>
     /// DESIGN §7 and SMART v2: <c>system/</c> scopes act for a client alone, within its registered scopes;
@@ -19,7 +20,8 @@ public sealed record PatientAccess(bool Allowed, Guid? OnlyPatient, string? Refu
         var contexts = SmartScopes.ContextsAllowing(token.Scopes, interaction);
         if (contexts.Count == 0)
         {
-            return new(false, null, $"The access token has no scope that allows '{interaction.ToString().ToLowerInvariant()}' on Patient (for example user/Patient.cruds or patient/Patient.rs).");
+            var sufficient = SmartScopes.Declared.Select(d => d.Name).Where(name => SmartScopes.ContextsAllowing([name], interaction).Count > 0).ToList();
+            return new(false, null, $"The access token has no scope that allows '{interaction.ToString().ToLowerInvariant()}' on Patient (one of {string.Join(", ", sufficient)}).", sufficient);
         }
 
         if (contexts.Contains("system") && token.UserUuid is null)

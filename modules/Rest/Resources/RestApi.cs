@@ -19,6 +19,8 @@ public static class RestApi
     private const int DefaultLimit = 50;
     private const int MaxLimit = 100;
 
+    private const string Realm = "rest";
+
     private static readonly string[] NameFields = ["givenName", "middleName", "familyName", "familyName2", "prefix", "familyNamePrefix", "familyNameSuffix", "degree", "preferred"];
 
     public static IEndpointRouteBuilder MapRestApi(this IEndpointRouteBuilder endpoints)
@@ -29,7 +31,7 @@ public static class RestApi
             .AddEndpointFilter(RestBody.ReadAsync)
             .RequireBearerToken(options =>
             {
-                options.Realm = "rest";
+                options.Realm = Realm;
                 options.ReadTokenFromBody = RestBody.TakeToken;
                 options.Refuse = static (_, refusal) => RestError.Of(
                     refusal.StatusCode,
@@ -351,7 +353,7 @@ public static class RestApi
             return null;
         }
 
-        http.Response.Headers.WWWAuthenticate = $"Bearer realm=\"rest\", error=\"insufficient_scope\", error_description=\"The user lacks the privilege '{privilege}'.\"";
+        BearerChallenge.Write(http.Response, Realm, new BearerTokenRefusal(StatusCodes.Status403Forbidden, "insufficient_scope", $"The user lacks the privilege '{privilege}'."));
         return RestError.Of(StatusCodes.Status403Forbidden, RestError.Forbidden, $"Privileges required: {privilege}");
     }
 

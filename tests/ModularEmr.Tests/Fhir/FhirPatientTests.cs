@@ -78,6 +78,11 @@ public sealed class FhirPatientTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("no scope", (await response.ResourceAsync<OperationOutcome>()).Issue.Single().Diagnostics, StringComparison.Ordinal);
 
+        // RFC 6750 §3.1: the 403 names the error and the scopes that would have done.
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.StartsWith("Bearer realm=\"fhir\", error=\"insufficient_scope\"", challenge, StringComparison.Ordinal);
+        Assert.Contains("scope=\"patient/Patient.rs patient/Patient.read user/Patient.rs", challenge, StringComparison.Ordinal);
+
         var noPrivilege = await _oauth.TokenAsync("alice", "Alice123", "user/Patient.rs");
         var privilege = await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", noPrivilege);
         Assert.Equal(HttpStatusCode.Forbidden, privilege.StatusCode);
@@ -91,6 +96,26 @@ public sealed class FhirPatientTests : IAsyncLifetime
         var tampered = await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _adminToken[..^8] + "AAAAAAAA");
         Assert.Equal(HttpStatusCode.Unauthorized, tampered.StatusCode);
         Assert.Contains("error=\"invalid_token\"", tampered.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("POST", "[]")]
+    [InlineData("PUT", "[]")]
+    [InlineData("POST", "[{\"resourceType\":\"Patient\"}]")]
+    [InlineData("PUT", "{\"resourceType\":\"Patient\",\"name\":[[]]}")]
+    [InlineData("POST", "{\"resourceType\":\"Patient\",\"birthDate\":{}}")]
+    public async Task A_body_that_is_not_one_resource_object_is_a_400_operation_outcome_and_changes_nothing(string method, string body)
+    {
+        var before = await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _adminToken);
+        var path = method == "PUT" ? $"/ws/fhir/Patient/{Alice}" : "/ws/fhir/Patient";
+
+        var response = await _oauth.SendAsync(new HttpMethod(method), path, _adminToken, adjust: request =>
+            request.Content = new StringContent(body, Encoding.UTF8, "application/fhir+json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains((await response.ResourceAsync<OperationOutcome>()).Issue.First().Code, new OperationOutcome.IssueType?[] { OperationOutcome.IssueType.Invalid, OperationOutcome.IssueType.Structure });
+        var after = await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{Alice}", _adminToken);
+        Assert.Equal(before.Headers.ETag, after.Headers.ETag);
     }
 
     [Fact]
