@@ -75,6 +75,14 @@ public static class OAuth2ServerRegistration
                 // RFC 9700 §2.1.1: only S256; "plain" gives no protection when the request leaks.
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
+                server.AddEventHandler(RefuseUnreadableForm<OpenIddictServerEvents.ExtractAuthorizationRequestContext>.Descriptor)
+                    .AddEventHandler(RefuseUnreadableForm<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor)
+                    .AddEventHandler(RefuseUnreadableForm<OpenIddictServerEvents.ExtractIntrospectionRequestContext>.Descriptor)
+                    .AddEventHandler(RefuseUnreadableForm<OpenIddictServerEvents.ExtractRevocationRequestContext>.Descriptor)
+                    .AddEventHandler(RefuseUnreadableForm<OpenIddictServerEvents.ExtractEndSessionRequestContext>.Descriptor)
+                    .AddEventHandler(RefuseUnreadableForm<OpenIddictServerEvents.ExtractUserInfoRequestContext>.Descriptor);
+                server.AddEventHandler(ValidateCodeChallengeFormat.Descriptor)
+                    .AddEventHandler(BurnCodeOnFailedRedemption.Descriptor);
                 server.AddEventHandler(ScopeRules.ForAuthorization);
                 server.AddEventHandler(ScopeRules.ForToken);
                 server.AddEventHandler(ScopeInTokenResponse.Descriptor);

@@ -14,7 +14,8 @@ public sealed class PasswordGrantThrottle(Microsoft.Extensions.Options.IOptions<
     /// <summary>Beyond this many tracked sources, limiters idle for a whole window are dropped.</summary>
     private const int Tracked = 10_000;
 
-    public bool TryAcquire(string clientId, string? remoteAddress)
+    /// <summary>Null when the attempt may go ahead; otherwise how long until the window allows another.</summary>
+    public TimeSpan? TryAcquire(string clientId, string? remoteAddress)
     {
         if (_limiters.Count > Tracked)
         {
@@ -30,7 +31,12 @@ public sealed class PasswordGrantThrottle(Microsoft.Extensions.Options.IOptions<
             AutoReplenishment = true,
         }));
         using var lease = limiter.AttemptAcquire();
-        return lease.IsAcquired;
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(options.Value.PasswordWindowSeconds);
     }
 
     private void ForgetIdle()

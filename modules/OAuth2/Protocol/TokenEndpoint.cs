@@ -90,10 +90,13 @@ public static class TokenEndpoint
     /// </summary>
     private static async Task<IResult> PasswordAsync(HttpContext http, TokenServices services, OpenIddictRequest request)
     {
-        if (!services.Throttle.TryAcquire(request.ClientId!, http.Connection.RemoteIpAddress?.ToString()))
+        // RFC 6749 §5.2 has no error for throttling (slow_down is RFC 8628's, for device polling): the
+        // grant is refused as invalid_grant, and Retry-After says when to try again.
+        if (services.Throttle.TryAcquire(request.ClientId!, http.Connection.RemoteIpAddress?.ToString()) is { } retryAfter)
         {
-            http.Response.Headers.RetryAfter = "60";
-            return Refuse(Errors.SlowDown, "Too many sign-in attempts from this client and address; wait a minute.", StatusCodes.Status429TooManyRequests);
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Refuse(Errors.InvalidGrant, $"Too many sign-in attempts from this client and address; try again in {seconds} seconds.");
         }
 
         var check = await services.Accounts.CheckPasswordAsync(request.Username ?? string.Empty, request.Password ?? string.Empty, http.RequestAborted);
@@ -137,25 +140,8 @@ public static class TokenEndpoint
         return Results.SignIn(PrincipalFactory.ForClient(request.ClientId!, name, scopes), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    /// <summary>An RFC 6749 §5.2 error response; a status of our own (429) is written here, with the same body and no caching.</summary>
-    private static IResult Refuse(string error, string description, int? status = null)
-    {
-        if (status is null)
-        {
-            return OAuth2Errors.Refuse(error, description);
-        }
-
-        return new NoStoreJson(Results.Json(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, statusCode: status.Value));
-    }
-
-    private sealed class NoStoreJson(IResult inner) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.CacheControl = "no-store";
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
+    /// <summary>An RFC 6749 §5.2 error response, written by OpenIddict (JSON, no caching).</summary>
+    private static IResult Refuse(string error, string description) => OAuth2Errors.Refuse(error, description);
 
     /// <summary>
     /// What the token endpoint needs. The user and record services are resolved only by the grants that

@@ -119,6 +119,64 @@ public sealed class AuthorizationCodeFlowTests : IAsyncLifetime
         Assert.Equal(error, (string?)body["error"]);
     }
 
+    [Theory]
+    [InlineData("no verifier")]
+    [InlineData("wrong verifier")]
+    [InlineData("another redirect_uri")]
+    public async Task A_failed_redemption_burns_the_code_so_a_correct_one_cannot_use_it_after(string mistake)
+    {
+        // RFC 9700 §2.1.1 leaves open whether a code survives a failed redemption; whoever holds a stolen
+        // code must not get more than one try, so the stricter choice: the first failure burns the code.
+        var pkce = Pkce.Create();
+        var code = (await _oauth.NewBrowser().CodeFlowAsync(OAuth2Harness.Public, "probe.read", pkce))["code"];
+        (string, string)[] form = [("grant_type", "authorization_code"), ("code", code), ("client_id", OAuth2Harness.Public)];
+        (string, string)[] failing = mistake switch
+        {
+            "no verifier" => [.. form, ("redirect_uri", OAuth2Harness.Redirect)],
+            "wrong verifier" => [.. form, ("redirect_uri", OAuth2Harness.Redirect), ("code_verifier", Pkce.Create().Verifier)],
+            _ => [.. form, ("redirect_uri", OAuth2Harness.Redirect + "/other"), ("code_verifier", pkce.Verifier)],
+        };
+        var (failed, _) = await _oauth.TokenAsync(null, failing);
+        Assert.Equal(HttpStatusCode.BadRequest, failed);
+
+        var (status, body) = await _oauth.TokenAsync(null, [.. form, ("redirect_uri", OAuth2Harness.Redirect), ("code_verifier", pkce.Verifier)]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_grant", (string?)body["error"]);
+        Assert.Null(body["access_token"]);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("abcdefghijabcdefghijabcdefghijabcdefghij12")]
+    [InlineData("abcdefghijabcdefghijabcdefghijabcdefghij123+")]
+    [InlineData("abcdefghijabcdefghijabcdefghijabcdefghij123 ")]
+    public async Task A_code_challenge_that_is_not_43_to_128_unreserved_characters_is_refused(string challenge)
+    {
+        // RFC 7636 §4.2: 43 to 128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~".
+        var browser = _oauth.NewBrowser();
+        await browser.SignInAsync("alice", "Alice123");
+
+        var response = await browser.GetAsync(Browser.AuthorizeUrl(OAuth2Harness.Public, "probe.read", pkce: null, extra: $"code_challenge={Uri.EscapeDataString(challenge)}&code_challenge_method=S256"));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var error = Browser.Parameters(response.Headers.Location!);
+        Assert.Equal("invalid_request", error["error"]);
+        Assert.Contains("code_challenge", error["error_description"], StringComparison.Ordinal);
+        Assert.False(error.ContainsKey("code"));
+    }
+
+    [Fact]
+    public async Task A_code_challenge_of_128_characters_is_accepted()
+    {
+        var browser = _oauth.NewBrowser();
+        var challenge = new string('a', 100) + "-._~" + new string('Z', 24);
+
+        var consent = await browser.ReachConsentAsync(Browser.AuthorizeUrl(OAuth2Harness.Public, "probe.read", pkce: null, extra: $"code_challenge={challenge}&code_challenge_method=S256"));
+
+        Assert.Contains("consent", consent, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task A_public_client_must_send_a_pkce_challenge()
     {

@@ -64,7 +64,11 @@ internal sealed class OAuth2Harness : IAsyncDisposable
     public async Task<(HttpStatusCode Status, JsonObject Body)> TokenAsync((string Id, string Secret)? basic, params (string Key, string Value)[] form) =>
         await PostFormAsync("/ws/oauth2/token", basic, form);
 
-    public async Task<(HttpStatusCode Status, JsonObject Body)> PostFormAsync(string path, (string Id, string Secret)? basic, params (string Key, string Value)[] form)
+    /// <summary>The token endpoint's whole response, headers included.</summary>
+    public Task<HttpResponseMessage> TokenResponseAsync((string Id, string Secret)? basic, params (string Key, string Value)[] form) =>
+        PostFormResponseAsync("/ws/oauth2/token", basic, form);
+
+    public async Task<HttpResponseMessage> PostFormResponseAsync(string path, (string Id, string Secret)? basic, params (string Key, string Value)[] form)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form.Select(f => KeyValuePair.Create(f.Key, f.Value))) };
         if (basic is { } credentials)
@@ -72,7 +76,12 @@ internal sealed class OAuth2Harness : IAsyncDisposable
             request.Headers.Authorization = BasicHeader(credentials.Id, credentials.Secret);
         }
 
-        var response = await Client.SendAsync(request);
+        return await Client.SendAsync(request);
+    }
+
+    public async Task<(HttpStatusCode Status, JsonObject Body)> PostFormAsync(string path, (string Id, string Secret)? basic, params (string Key, string Value)[] form)
+    {
+        using var response = await PostFormResponseAsync(path, basic, form);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? [] : JsonNode.Parse(text)!.AsObject());
     }

@@ -80,6 +80,44 @@ public sealed class TokenGrantTests : IAsyncLifetime
         Assert.Equal("invalid_scope", (string?)openid["error"]);
     }
 
+    [Theory]
+    [InlineData("/ws/oauth2/token")]
+    [InlineData("/ws/oauth2/introspect")]
+    [InlineData("/ws/oauth2/revoke")]
+    public async Task A_form_field_name_of_100000_characters_is_an_invalid_request_not_a_500(string endpoint)
+    {
+        var (status, body) = await _oauth.PostFormAsync(endpoint, (OAuth2Harness.Confidential, OAuth2Harness.ConfidentialSecret),
+            ("grant_type", "client_credentials"), (new string('a', 100_000), "1"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_request", (string?)body["error"]);
+        Assert.Contains("2,048", (string?)body["error_description"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("client_id")]
+    [InlineData("client_secret")]
+    [InlineData("scope")]
+    [InlineData("username")]
+    [InlineData("password")]
+    public async Task A_form_value_of_100000_characters_is_a_clear_4xx(string field)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["client_id"] = OAuth2Harness.Confidential,
+            ["client_secret"] = OAuth2Harness.ConfidentialSecret,
+            ["username"] = "alice",
+            ["password"] = "Alice123",
+            [field] = new string('a', 100_000),
+        };
+
+        var (status, body) = await _oauth.PostFormAsync("/ws/oauth2/token", null, [.. form.Select(f => (f.Key, f.Value))]);
+
+        Assert.InRange((int)status, 400, 401);
+        Assert.NotNull((string?)body["error"]);
+    }
+
     [Fact]
     public async Task A_wrong_secret_and_an_unknown_client_are_invalid_client()
     {
@@ -215,7 +253,7 @@ public sealed class TokenGrantTests : IAsyncLifetime
 public sealed class PasswordThrottleTests
 {
     [Fact]
-    public async Task Many_password_attempts_from_one_client_and_address_are_slowed_down()
+    public async Task Many_password_attempts_from_one_client_and_address_are_refused_as_invalid_grant_with_retry_after()
     {
         await using var oauth = await OAuth2Harness.StartAsync(new { PasswordAttemptsPerWindow = 3, PasswordWindowSeconds = 600 });
         var credentials = (OAuth2Harness.Confidential, OAuth2Harness.ConfidentialSecret);
@@ -226,8 +264,14 @@ public sealed class PasswordThrottleTests
             Assert.Equal(HttpStatusCode.BadRequest, status);
         }
 
-        var (throttled, body) = await oauth.TokenAsync(credentials, ("grant_type", "password"), ("username", "alice"), ("password", "Alice123"));
-        Assert.Equal(HttpStatusCode.TooManyRequests, throttled);
-        Assert.Equal("slow_down", (string?)body["error"]);
+        // RFC 6749 §5.2 has no throttling error (slow_down is RFC 8628's): invalid_grant, and when to retry.
+        var throttled = await oauth.TokenResponseAsync(credentials, ("grant_type", "password"), ("username", "alice"), ("password", "Alice123"));
+        Assert.Equal(HttpStatusCode.BadRequest, throttled.StatusCode);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await throttled.Content.ReadAsStringAsync())!;
+        Assert.Equal("invalid_grant", (string?)body["error"]);
+        Assert.Contains("Too many sign-in attempts", (string?)body["error_description"], StringComparison.Ordinal);
+        var retryAfter = throttled.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value.TotalSeconds, 1, 600);
     }
 }
