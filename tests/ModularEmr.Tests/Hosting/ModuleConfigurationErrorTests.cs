@@ -126,7 +126,7 @@ public sealed class ModuleConfigurationErrorTests : IDisposable
 
         var message = await StartupError(file);
 
-        Assert.Contains("module 'probe': needs sdk >=2.0.0 <3.0.0, but this host has sdk 1.0.0", message, StringComparison.Ordinal);
+        Assert.Contains("module 'probe': needs sdk >=2.0.0 <3.0.0, but this host has sdk 1.1.0", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,9 +21,9 @@ public sealed class SdkPackageTests : IDisposable
         var feed = _folder.Combine("feed");
         await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", "Release", "-o", feed, "--nologo");
         await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", "Release", "-o", feed, "--nologo", "-p:Version=2.0.0");
-        Assert.True(File.Exists(Path.Combine(feed, "ModularEmr.Sdk.1.0.0.nupkg")));
+        Assert.True(File.Exists(Path.Combine(feed, "ModularEmr.Sdk.1.1.0.nupkg")));
 
-        var current = await BuildSampleAsync("current", feed, "1.0.0");
+        var current = await BuildSampleAsync("current", feed, "1.1.0");
         var modules = ModulesFileBuilder.Shipped().Add("allergies", current).WriteTo(_folder);
         await using (var host = await EmrTestHost.StartAsync(_folder.Combine("data"), modules))
         {
@@ -33,7 +33,7 @@ public sealed class SdkPackageTests : IDisposable
         var future = await BuildSampleAsync("future", feed, "2.0.0");
         var refused = await Assert.ThrowsAsync<ModularEmr.Host.Modules.ModuleConfigurationException>(() =>
             EmrTestHost.BuildAsync(_folder.Combine("data2"), ModulesFileBuilder.Shipped().Add("allergies", future).WriteTo(_folder, "modules2.json")));
-        Assert.Contains("module 'allergies': was built against sdk 2.x, but this host has sdk 1.0.0", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("module 'allergies': was built against sdk 2.x, but this host has sdk 1.1.0", refused.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Copies the sample out of the repository with a project that knows only the package.</summary>
