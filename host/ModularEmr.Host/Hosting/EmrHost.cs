@@ -40,6 +40,12 @@ internal static class EmrHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = EmrSettings.NormalizeArguments(args) });
         customization?.Builder?.Invoke(builder);
         var settings = EmrSettings.From(builder.Configuration, builder.Environment);
+        if (purpose == HostPurpose.Serve && settings.PublicOrigin is null && !builder.Environment.IsDevelopment())
+        {
+            // Without it, the issuer and every link would follow the Host header a client sends.
+            throw new StartupException(PublicOrigin.Missing(builder.Environment.EnvironmentName));
+        }
+
         PrepareDataDirectory(settings.DataDirectory);
 
         var catalog = ModuleCatalog.Read(settings.ModulesFile, SdkInfo.Version);
@@ -88,6 +94,7 @@ internal static class EmrHost
         var database = new SqliteEmrDatabase(settings.DatabaseFile);
         services.AddSingleton(settings);
         services.AddSingleton(registry);
+        services.AddSingleton<IPublicOrigin>(new PublicOrigin(settings.PublicOrigin));
         services.AddSingleton(database);
         services.AddSingleton<IEmrDatabase>(database);
         services.TryAddSingleton(TimeProvider.System);
