@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -95,6 +96,7 @@ internal static class EmrHost
         services.AddSingleton(settings);
         services.AddSingleton(registry);
         services.AddSingleton<IPublicOrigin>(new PublicOrigin(settings.PublicOrigin));
+        AddRequestOriginServices(services, settings);
         services.AddSingleton(database);
         services.AddSingleton<IEmrDatabase>(database);
         services.TryAddSingleton(TimeProvider.System);
@@ -138,6 +140,17 @@ internal static class EmrHost
         // A body that cannot be bound is the client's error (400), in every environment; Development's
         // default would throw it into the exception handler and answer 500.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+    }
+
+    /// <summary>Host filtering: what a request's origin may claim.</summary>
+    private static void AddRequestOriginServices(IServiceCollection services, EmrSettings settings)
+    {
+        // ASP.NET Core's host filtering (added by WebApplication.CreateBuilder, before everything else) takes
+        // AllowedHosts from configuration ("*" in appsettings.json); with a public origin, only its host.
+        if (settings.PublicOrigin is { } origin)
+        {
+            services.Configure<HostFilteringOptions>(options => options.AllowedHosts = PublicOrigin.AllowedHosts(origin));
+        }
     }
 
     private static void ConfigurePipeline(WebApplication app, IReadOnlyList<LoadedModule> loaded)
