@@ -85,7 +85,7 @@ internal static class EmrHost
             await PrepareAccountsAsync(app.Services, loaded, settings, cancellationToken);
         }
 
-        ConfigurePipeline(app, loaded);
+        ConfigurePipeline(app, loaded, settings);
         return app;
     }
 
@@ -142,7 +142,7 @@ internal static class EmrHost
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
     }
 
-    /// <summary>Host filtering: what a request's origin may claim.</summary>
+    /// <summary>Host filtering and forwarded headers: what a request's origin may claim.</summary>
     private static void AddRequestOriginServices(IServiceCollection services, EmrSettings settings)
     {
         // ASP.NET Core's host filtering (added by WebApplication.CreateBuilder, before everything else) takes
@@ -151,10 +151,19 @@ internal static class EmrHost
         {
             services.Configure<HostFilteringOptions>(options => options.AllowedHosts = PublicOrigin.AllowedHosts(origin));
         }
+
+        var forwarded = settings.ForwardedHeaders ?? ForwardedHeadersSettings.None;
+        services.Configure<ForwardedHeadersOptions>(forwarded.Configure);
     }
 
-    private static void ConfigurePipeline(WebApplication app, IReadOnlyList<LoadedModule> loaded)
+    private static void ConfigurePipeline(WebApplication app, IReadOnlyList<LoadedModule> loaded, EmrSettings settings)
     {
+        // Before anything reads the scheme or the client's address (OpenIddict's HTTPS check, cookies, logs).
+        if (settings.ForwardedHeaders is { TrustsAnyProxy: true })
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();

@@ -10,7 +10,8 @@ internal sealed record EmrSettings(
     string ModulesFile,
     string DatabaseProvider,
     bool Demo,
-    Uri? PublicOrigin = null)
+    Uri? PublicOrigin = null,
+    ForwardedHeadersSettings? ForwardedHeaders = null)
 {
     public string DatabaseFile => Path.Combine(DataDirectory, "emr.db");
 
@@ -38,7 +39,7 @@ internal sealed record EmrSettings(
             ? Path.GetFullPath(data)
             : Path.Combine(Path.GetDirectoryName(modulesFile)!, "data");
         var publicOrigin = Hosting.PublicOrigin.Parse(configuration[Hosting.PublicOrigin.Key]);
-        return new EmrSettings(dataDirectory, modulesFile, "sqlite", demo, publicOrigin);
+        return new EmrSettings(dataDirectory, modulesFile, "sqlite", demo, publicOrigin, ForwardedHeadersSettings.From(configuration));
     }
 
     /// <summary>
