@@ -142,9 +142,12 @@ internal static class EmrHost
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
     }
 
-    /// <summary>Host filtering and forwarded headers: what a request's origin may claim.</summary>
+    /// <summary>Security headers, host filtering and forwarded headers: what a request's origin may claim.</summary>
     private static void AddRequestOriginServices(IServiceCollection services, EmrSettings settings)
     {
+        // First of the startup filters, so that it wraps ASP.NET Core's own host filtering as well.
+        services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, SecurityHeaders.StartupFilter>());
+
         // ASP.NET Core's host filtering (added by WebApplication.CreateBuilder, before everything else) takes
         // AllowedHosts from configuration ("*" in appsettings.json); with a public origin, only its host.
         if (settings.PublicOrigin is { } origin)

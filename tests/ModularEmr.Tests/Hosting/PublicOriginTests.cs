@@ -28,7 +28,7 @@ public sealed class PublicOriginTests : IAsyncLifetime
     public async Task DisposeAsync() => await _oauth.DisposeAsync();
 
     [Fact]
-    public async Task A_request_for_another_host_is_refused()
+    public async Task A_request_for_another_host_is_refused_with_the_security_headers()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/openid-configuration");
         request.Headers.Host = "evil.test";
@@ -37,6 +37,7 @@ public sealed class PublicOriginTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.DoesNotContain("evil.test", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
     }
 
     [Fact]
