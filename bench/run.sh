@@ -32,7 +32,7 @@ wait_for() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; s
   || { tail -n 40 "$work/validation.log"; exit 1; }
 sed -n '/^| Method/,/^$/p' "$work/validation.log"
 
-ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Emr__PublicOrigin=http://127.0.0.1:5080 \
   dotnet host/ModularEmr.Host/bin/Release/net10.0/ModularEmr.Host.dll \
   --urls http://127.0.0.1:5080 --data "$work/data" --modules "$root/modules.json" --demo >"$work/host.log" 2>&1 &
 host_pid=$!; pids+=("$host_pid")

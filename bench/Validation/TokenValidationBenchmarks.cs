@@ -38,7 +38,7 @@ public class TokenValidationBenchmarks
     {
         _folder = Directory.CreateTempSubdirectory("modularemr-bench-").FullName;
         _host = await EmrHost.BuildAsync(
-            ["--data", Path.Combine(_folder, "data"), "--modules", Repository.ModulesFile, "--demo", "--urls", "http://127.0.0.1:0", "--environment", "Production", "--Logging:LogLevel:Default=Warning"],
+            ["--data", Path.Combine(_folder, "data"), "--modules", Repository.ModulesFile, "--demo", "--urls", "http://127.0.0.1:0", "--environment", "Production", "--Emr:PublicOrigin=http://127.0.0.1", "--Logging:LogLevel:Default=Warning"],
             HostPurpose.Serve,
             new HostCustomization());
         await _host.StartAsync();

@@ -14,6 +14,7 @@ using ModularEmr.Modules.OAuth2.Validation;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Modules;
 using ModularEmr.Sdk.Security;
+using OpenIddict.Server;
 
 namespace ModularEmr.Modules.OAuth2;
 
@@ -36,6 +37,17 @@ public sealed class OAuth2Module : EmrModule
         var keys = ServerKeys.LoadOrCreate(context.DataDirectory);
         services.AddSingleton(keys);
         services.AddOAuth2Server(options, keys, requireHttps: options.RequireHttps ?? !context.IsDemo);
+
+        // The issuer (and so the discovery document, every URL in it and the iss of each token) is the
+        // configured public origin, never the Host header of a request; without one (Development only)
+        // OpenIddict derives it from each request, as it always has.
+        services.AddOptions<OpenIddictServerOptions>().Configure<IPublicOrigin>((server, origin) =>
+        {
+            if (origin.Configured is { } issuer)
+            {
+                server.Issuer = issuer;
+            }
+        });
 
         services.AddScoped<IOAuth2Service, OAuth2Service>();
         services.AddSingleton<TokenDiagnosis>();

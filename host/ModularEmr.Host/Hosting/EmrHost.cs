@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,6 +41,12 @@ internal static class EmrHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = EmrSettings.NormalizeArguments(args) });
         customization?.Builder?.Invoke(builder);
         var settings = EmrSettings.From(builder.Configuration, builder.Environment);
+        if (purpose == HostPurpose.Serve && settings.PublicOrigin is null && !builder.Environment.IsDevelopment())
+        {
+            // Without it, the issuer and every link would follow the Host header a client sends.
+            throw new StartupException(PublicOrigin.Missing(builder.Environment.EnvironmentName));
+        }
+
         PrepareDataDirectory(settings.DataDirectory);
 
         var catalog = ModuleCatalog.Read(settings.ModulesFile, SdkInfo.Version);
@@ -78,7 +85,7 @@ internal static class EmrHost
             await PrepareAccountsAsync(app.Services, loaded, settings, cancellationToken);
         }
 
-        ConfigurePipeline(app, loaded);
+        ConfigurePipeline(app, loaded, settings);
         EndpointProtection.Check(app, catalog.ModulesFile);
         return app;
     }
@@ -89,6 +96,8 @@ internal static class EmrHost
         var database = new SqliteEmrDatabase(settings.DatabaseFile);
         services.AddSingleton(settings);
         services.AddSingleton(registry);
+        services.AddSingleton<IPublicOrigin>(new PublicOrigin(settings.PublicOrigin));
+        AddRequestOriginServices(services, settings);
         services.AddSingleton(database);
         services.AddSingleton<IEmrDatabase>(database);
         services.TryAddSingleton(TimeProvider.System);
@@ -134,8 +143,31 @@ internal static class EmrHost
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
     }
 
-    private static void ConfigurePipeline(WebApplication app, IReadOnlyList<LoadedModule> loaded)
+    /// <summary>Security headers, host filtering and forwarded headers: what a request's origin may claim.</summary>
+    private static void AddRequestOriginServices(IServiceCollection services, EmrSettings settings)
     {
+        // First of the startup filters, so that it wraps ASP.NET Core's own host filtering as well.
+        services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, SecurityHeaders.StartupFilter>());
+
+        // ASP.NET Core's host filtering (added by WebApplication.CreateBuilder, before everything else) takes
+        // AllowedHosts from configuration ("*" in appsettings.json); with a public origin, only its host.
+        if (settings.PublicOrigin is { } origin)
+        {
+            services.Configure<HostFilteringOptions>(options => options.AllowedHosts = PublicOrigin.AllowedHosts(origin));
+        }
+
+        var forwarded = settings.ForwardedHeaders ?? ForwardedHeadersSettings.None;
+        services.Configure<ForwardedHeadersOptions>(forwarded.Configure);
+    }
+
+    private static void ConfigurePipeline(WebApplication app, IReadOnlyList<LoadedModule> loaded, EmrSettings settings)
+    {
+        // Before anything reads the scheme or the client's address (OpenIddict's HTTPS check, cookies, logs).
+        if (settings.ForwardedHeaders is { TrustsAnyProxy: true })
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();

@@ -2,9 +2,16 @@ namespace ModularEmr.Host.Hosting;
 
 /// <summary>
 /// The host's own settings (<c>Emr:*</c>), resolved to absolute paths. The data folder defaults to
-/// <c>data</c> beside the modules file.
+/// <c>data</c> beside the modules file. <see cref="PublicOrigin"/> is null when not configured (allowed in
+/// Development only, see <see cref="EmrHost"/>).
 /// </summary>
-internal sealed record EmrSettings(string DataDirectory, string ModulesFile, string DatabaseProvider, bool Demo)
+internal sealed record EmrSettings(
+    string DataDirectory,
+    string ModulesFile,
+    string DatabaseProvider,
+    bool Demo,
+    Uri? PublicOrigin = null,
+    ForwardedHeadersSettings? ForwardedHeaders = null)
 {
     public string DatabaseFile => Path.Combine(DataDirectory, "emr.db");
 
@@ -31,7 +38,8 @@ internal sealed record EmrSettings(string DataDirectory, string ModulesFile, str
         var dataDirectory = configuration["Emr:DataDirectory"] is { Length: > 0 } data
             ? Path.GetFullPath(data)
             : Path.Combine(Path.GetDirectoryName(modulesFile)!, "data");
-        return new EmrSettings(dataDirectory, modulesFile, "sqlite", demo);
+        var publicOrigin = Hosting.PublicOrigin.Parse(configuration[Hosting.PublicOrigin.Key]);
+        return new EmrSettings(dataDirectory, modulesFile, "sqlite", demo, publicOrigin, ForwardedHeadersSettings.From(configuration));
     }
 
     /// <summary>

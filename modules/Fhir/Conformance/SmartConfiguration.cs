@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using ModularEmr.Modules.Fhir.Patients;
+using ModularEmr.Sdk.Modules;
 
 namespace ModularEmr.Modules.Fhir.Conformance;
 
@@ -8,7 +10,7 @@ public static class SmartConfiguration
 {
     public static Dictionary<string, object> Create(HttpRequest request)
     {
-        var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var origin = request.HttpContext.RequestServices.GetRequiredService<IPublicOrigin>().For(request);
         return new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["issuer"] = origin + "/",

@@ -3,11 +3,13 @@ using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using ModularEmr.Modules.Fhir.Conformance;
 using ModularEmr.Modules.Fhir.Http;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
+using ModularEmr.Sdk.Modules;
 using ModularEmr.Sdk.Security;
 using Task = System.Threading.Tasks.Task;
 
@@ -339,7 +341,8 @@ public static class FhirApi
         response.Headers.LastModified = PatientMapping.LastUpdated(record).ToString("R", CultureInfo.InvariantCulture);
     }
 
-    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{BasePath}";
+    /// <summary>The FHIR base URL clients use: the public origin (never the request's Host header) and <see cref="BasePath"/>.</summary>
+    public static string BaseUrl(HttpRequest request) => request.HttpContext.RequestServices.GetRequiredService<IPublicOrigin>().For(request) + BasePath;
 
     private static string PageUrl(HttpRequest request, int offset, int count)
     {

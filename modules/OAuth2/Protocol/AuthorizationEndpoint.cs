@@ -8,10 +8,12 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Pages;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
+using ModularEmr.Sdk.Modules;
 using ModularEmr.Sdk.Security;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -149,7 +151,7 @@ public static class AuthorizationEndpoint
         {
             new(Parameters.Error, response.Error),
             new(Parameters.ErrorDescription, response.ErrorDescription),
-            new(Parameters.Iss, $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/"),
+            new(Parameters.Iss, http.RequestServices.GetRequiredService<IPublicOrigin>().For(http.Request) + "/"),
         };
         if (target.State is not null)
         {

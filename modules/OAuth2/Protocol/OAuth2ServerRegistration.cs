@@ -86,6 +86,7 @@ public static class OAuth2ServerRegistration
                 server.AddEventHandler(ScopeRules.ForAuthorization);
                 server.AddEventHandler(ScopeRules.ForToken);
                 server.AddEventHandler(ScopeInTokenResponse.Descriptor);
+                server.AddEventHandler(PublicOriginRequestUri.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

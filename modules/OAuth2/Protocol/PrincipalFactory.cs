@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
+using ModularEmr.Sdk.Modules;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -35,7 +37,7 @@ public static class PrincipalFactory
             if (granted.Contains(OAuth2Scopes.FhirUser))
             {
                 var resource = isPatient ? "Patient" : "Person";
-                identity.SetClaim(EmrClaims.FhirUser, $"{request.Scheme}://{request.Host}{request.PathBase}/ws/fhir/{resource}/{person}");
+                identity.SetClaim(EmrClaims.FhirUser, $"{request.HttpContext.RequestServices.GetRequiredService<IPublicOrigin>().For(request)}/ws/fhir/{resource}/{person}");
             }
         }
 

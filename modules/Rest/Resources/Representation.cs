@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
+using ModularEmr.Sdk.Modules;
 
 namespace ModularEmr.Modules.Rest.Resources;
 
@@ -26,7 +28,7 @@ public sealed class Representation(HttpRequest request, Detail detail)
         _ => null,
     };
 
-    private string Base => $"{request.Scheme}://{request.Host}{request.PathBase}{RestApi.BasePath}";
+    private string Base => request.HttpContext.RequestServices.GetRequiredService<IPublicOrigin>().For(request) + RestApi.BasePath;
 
     private object[] Links(string path, string alias, bool withFull) => withFull
         ? [new { rel = "self", uri = $"{Base}/{path}", resourceAlias = alias }, new { rel = "full", uri = $"{Base}/{path}?v=full", resourceAlias = alias }]

@@ -4,9 +4,11 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ModularEmr.Modules.Rest.Http;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
+using ModularEmr.Sdk.Modules;
 using ModularEmr.Sdk.Security;
 
 namespace ModularEmr.Modules.Rest.Resources;
@@ -442,7 +444,8 @@ public static class RestApi
         var representation = new Representation(http.Request, detail);
         var links = new List<object>();
         var request = http.Request;
-        string PageUri(int start) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}" +
+        var origin = http.RequestServices.GetRequiredService<IPublicOrigin>().For(request);
+        string PageUri(int start) => $"{origin}{request.Path.ToUriComponent()}" +
             QueryString.Create(request.Query.Where(q => q.Key != "startIndex").Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString()))
                 .Append(KeyValuePair.Create("startIndex", (string?)start.ToString(CultureInfo.InvariantCulture))));
         if (offset + count < page.Total)

@@ -9,6 +9,9 @@ namespace ModularEmr.Tests.Accounts;
 
 public sealed class AccountTests : IDisposable
 {
+    /// <summary>Outside Development the host needs its public origin.</summary>
+    private const string PublicOrigin = "--Emr:PublicOrigin=https://emr.example.org";
+
     private readonly TestFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
@@ -147,7 +150,7 @@ public sealed class AccountTests : IDisposable
         {
         }
 
-        var refused = await Assert.ThrowsAsync<StartupException>(() => EmrTestHost.BuildAsync(Data, modules, environment: "Production"));
+        var refused = await Assert.ThrowsAsync<StartupException>(() => EmrTestHost.BuildAsync(Data, modules, environment: "Production", extraArgs: [PublicOrigin]));
         Assert.Contains("user 'admin' still has its demo password", refused.Message, StringComparison.Ordinal);
         Assert.Contains("users set-password admin", refused.Message, StringComparison.Ordinal);
 
@@ -156,14 +159,14 @@ public sealed class AccountTests : IDisposable
             Assert.Equal(0, (await Cli("users", "set-password", user, "--password", password, "--data", Data, "--modules", modules)).Exit);
         }
 
-        await using var production = await EmrTestHost.StartAsync(Data, modules, environment: "Production");
+        await using var production = await EmrTestHost.StartAsync(Data, modules, environment: "Production", extraArgs: [PublicOrigin]);
         Assert.Equal(HttpStatusCode.OK, (await production.CreateClient().GetAsync("/health")).StatusCode);
     }
 
     [Fact]
     public async Task Outside_development_nothing_is_seeded()
     {
-        await using var host = await EmrTestHost.StartAsync(Data, ModulesFileBuilder.Shipped().WriteTo(_folder), environment: "Production");
+        await using var host = await EmrTestHost.StartAsync(Data, ModulesFileBuilder.Shipped().WriteTo(_folder), environment: "Production", extraArgs: [PublicOrigin]);
 
         Assert.Equal(["0"], await Database.QueryAsync(host.DatabaseFile, "SELECT COUNT(*) FROM users"));
         Assert.Equal(["0"], await Database.QueryAsync(host.DatabaseFile, "SELECT COUNT(*) FROM patient"));

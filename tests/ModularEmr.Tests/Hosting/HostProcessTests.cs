@@ -17,7 +17,7 @@ public sealed class HostProcessTests : IDisposable
     {
         var modules = _folder.Write("modules.json", "{ \"modules\": [ { \"id\": \"fhir\", \"path\": \"" + Repository.ModuleFolder("modules/Fhir") + "\" } ] }");
 
-        var (exit, output, error) = await RunHostAsync(TimeSpan.FromSeconds(60), "--modules", modules, "--data", _folder.Combine("data"));
+        var (exit, output, error) = await RunHostAsync(TimeSpan.FromSeconds(60), "--modules", modules, "--data", _folder.Combine("data"), "--Emr:PublicOrigin", "https://emr.example.org");
 
         Assert.Equal(2, exit);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -30,7 +30,7 @@ public sealed class HostProcessTests : IDisposable
     public async Task The_host_serves_on_the_given_url_with_all_modules_and_demo_data()
     {
         var port = FreePort();
-        using var process = StartHost("--urls", $"http://127.0.0.1:{port}", "--data", _folder.Combine("data"), "--modules", Path.Combine(Repository.Root, "modules.json"), "--demo");
+        using var process = StartHost("--urls", $"http://127.0.0.1:{port}", "--data", _folder.Combine("data"), "--modules", Path.Combine(Repository.Root, "modules.json"), "--demo", "--Emr:PublicOrigin", $"http://127.0.0.1:{port}");
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
