@@ -170,6 +170,7 @@ internal static class EmrHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestCharset>();
         app.UseRouting();
 
         // A module's requests run in its reflection context (see LoadedModule.EnterContextualReflection).

@@ -1,3 +1,4 @@
+using System.Xml;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,14 +36,22 @@ public static class Outcome
     public static FhirResult Error(int status, OperationOutcome.IssueType code, string diagnostics, IEnumerable<string>? details = null)
     {
         var outcome = new OperationOutcome();
-        outcome.Issue.Add(new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Error, Code = code, Diagnostics = diagnostics });
+        outcome.Issue.Add(new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Error, Code = code, Diagnostics = Printable(diagnostics) });
         foreach (var detail in details ?? [])
         {
-            outcome.Issue.Add(new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Error, Code = code, Diagnostics = detail });
+            outcome.Issue.Add(new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Error, Code = code, Diagnostics = Printable(detail) });
         }
 
         return new FhirResult(outcome, status);
     }
+
+    /// <summary>
+    /// Diagnostics often quote what the client sent (a path, an id, a parser's complaint about the body);
+    /// a control character there cannot be written as XML 1.0 and the error would become a 500. Such
+    /// characters are shown as U+FFFD.
+    /// </summary>
+    private static string Printable(string text) =>
+        text.All(XmlConvert.IsXmlChar) ? text : string.Concat(text.Select(c => XmlConvert.IsXmlChar(c) || char.IsSurrogate(c) ? c : '\uFFFD'));
 
     public static OperationOutcome Warning(OperationOutcome.IssueType code, string diagnostics) => new()
     {

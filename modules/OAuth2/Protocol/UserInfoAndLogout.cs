@@ -54,6 +54,16 @@ public static class UserInfoAndLogout
 
     private static async Task<IResult> LogoutAsync(HttpContext http, IUserSignIn signIn)
     {
+        // With error passthrough, a request OpenIddict refused (a body that is not a form, say) still
+        // arrives here: it is answered with the error, and nobody is signed out.
+        if (http.GetOpenIddictServerRequest() is null || http.GetOpenIddictServerResponse() is { Error: not null })
+        {
+            var refused = http.GetOpenIddictServerResponse();
+            return Results.Json(
+                new Dictionary<string, string?> { ["error"] = refused?.Error ?? Errors.InvalidRequest, ["error_description"] = refused?.ErrorDescription ?? "The logout request could not be read." },
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
         await signIn.SignOutAsync(http);
 
         // OpenIddict redirects to a registered post_logout_redirect_uri if one was given and valid.

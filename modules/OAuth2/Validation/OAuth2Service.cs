@@ -26,6 +26,11 @@ public sealed class OAuth2Service(OpenIddictValidationService validation, TokenD
             return ForClient(known, expectedClientId);
         }
 
+        if (DirectEncryptionShape.IsBroken(accessToken))
+        {
+            return TokenValidationResult.Refused(TokenValidationFailure.Malformed, "The access token is malformed: a directly encrypted token has no encrypted key.");
+        }
+
         var epoch = validated.Epoch;
         System.Security.Claims.ClaimsPrincipal principal;
         try
@@ -36,6 +41,13 @@ public sealed class OAuth2Service(OpenIddictValidationService validation, TokenD
         {
             // ID2019: "no longer valid" (expired, revoked, or its authorization or client is gone).
             return await diagnosis.DiagnoseAsync(accessToken, noLongerValid: exception.ErrorUri?.EndsWith("ID2019", StringComparison.Ordinal) == true);
+        }
+
+        // DESIGN §7: valid only if recorded as issued. OpenIddict checks the entry a token names, and a
+        // token that names none (only the holder of this server's keys could make one) would skip that check.
+        if (principal.GetTokenId() is null)
+        {
+            return TokenValidationResult.Refused(TokenValidationFailure.NotIssued, "The access token is not recorded as issued by this server.");
         }
 
         var clientId = principal.GetClaim(Claims.ClientId) ?? principal.GetPresenters().FirstOrDefault();
