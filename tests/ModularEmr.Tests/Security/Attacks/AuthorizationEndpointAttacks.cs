@@ -70,7 +70,7 @@ public sealed class AuthorizationEndpointAttacks(AttackHost host)
     }
 
     [Theory]
-    [Trait("Source", "RFC 6749 §3.1 (parameters must not be included more than once); OpenID conformance oidcc-ensure-duplicate-parameters")]
+    [Trait("Source", "RFC 6749 §3.1 (parameters must not be included more than once); RFC 9700 §4.1.3")]
     [InlineData("redirect_uri=https%3A%2F%2Fevil.example%2Fcb", "registered first, evil second")]
     [InlineData("client_id=xyz-emr", "a second client_id")]
     [InlineData("response_type=token", "a second response_type")]
@@ -141,7 +141,7 @@ public sealed class AuthorizationEndpointAttacks(AttackHost host)
     }
 
     [Fact]
-    [Trait("Source", "OWASP XSS Prevention Cheat Sheet; OpenID conformance oidcc-ensure-request-object-with-redirect-uri (state echoed unchanged)")]
+    [Trait("Source", "RFC 6749 §4.1.2 (state returned exactly as received); OWASP XSS Prevention Cheat Sheet")]
     public async Task State_with_markup_is_reflected_encoded_and_returned_intact_never_raw()
     {
         const string state = "\"><script>alert(1)</script><img src=x onerror=alert(2)>'";

@@ -18,7 +18,7 @@ public sealed class BrowserPageAttacks(AttackHost host)
     private const string AntiforgeryField = "__RequestVerificationToken";
 
     [Theory]
-    [Trait("Source", "OWASP Clickjacking Defense Cheat Sheet; OWASP Secure Headers Project; RFC 9700 §4.16 (clickjacking of the authorization page)")]
+    [Trait("Source", "RFC 9700 §4.16 (clickjacking) and §4.2 (Referer leakage); OWASP Clickjacking Defense Cheat Sheet; OWASP Secure Headers Project")]
     [InlineData("GET", "/ws/oauth2/authenticate_user")]
     [InlineData("GET", "/ws/oauth2/authorize?client_id=no-such-client&response_type=code")]
     [InlineData("GET", "/ws/oauth2/fragmentextractor.html?client_id=xyz-spa")]
@@ -158,7 +158,7 @@ public sealed class BrowserPageAttacks(AttackHost host)
     }
 
     [Fact]
-    [Trait("Source", "OWASP Session Management Cheat Sheet (cookie attributes); RFC 6265bis §4.1.2.7 (SameSite)")]
+    [Trait("Source", "OWASP Session Management Cheat Sheet (cookie attributes); RFC 6265bis (SameSite)")]
     public async Task Session_and_antiforgery_cookies_are_http_only_and_same_site()
     {
         var browser = host.NewBrowser();
@@ -326,7 +326,7 @@ public sealed class BrowserPageAttacks(AttackHost host)
     }
 
     [Theory]
-    [Trait("Source", "RFC 9700 §2.1 and §4.1.3 (exact, no wildcard); RFC 6749 §3.1.2 (no fragment); RFC 8252 §8.4 (no dangerous schemes); OWASP XSS")]
+    [Trait("Source", "RFC 9700 §2.1 and §4.1.3 (exact, no wildcard); RFC 6749 §3.1.2 (absolute, no fragment); RFC 8252 §7.1 (private-use schemes only in reverse-domain form); OWASP XSS")]
     [InlineData("javascript:alert(document.cookie)")]
     [InlineData("data:text/html,<script>alert(1)</script>")]
     [InlineData("vbscript:msgbox(1)")]

@@ -21,7 +21,7 @@ public sealed partial class InformationLeakageAttacks(AttackHost host)
     ];
 
     [Theory]
-    [Trait("Source", "RFC 6819 §5.1.4.2.2 and §4.4.3.6 (no account enumeration); OWASP Authentication Cheat Sheet (generic error messages)")]
+    [Trait("Source", "OWASP Authentication Cheat Sheet (generic error messages); OWASP WSTG-IDNT-04 (account enumeration)")]
     [InlineData("an unknown user")]
     [InlineData("a locked account with its right password")]
     [InlineData("a Cyrillic look-alike of the user")]
@@ -201,7 +201,7 @@ public sealed partial class InformationLeakageAttacks(AttackHost host)
     }
 
     [Fact]
-    [Trait("Source", "OWASP Web Security Testing Guide 4.7.17 (Host header injection); RFC 8414 §3.3 and OpenID Discovery §4.3 (issuer must be exact)")]
+    [Trait("Source", "OWASP WSTG-INPV-17 (Host header injection); RFC 8414 §3.3 and OpenID Connect Discovery §4.3 (the issuer is exact)")]
     public async Task Spoofed_host_header_is_refused_and_never_becomes_the_issuer()
     {
         var spoofed = await host.RawAsync("GET", "/.well-known/openid-configuration", ["Host: evil.test"]);
@@ -215,7 +215,7 @@ public sealed partial class InformationLeakageAttacks(AttackHost host)
     }
 
     [Theory]
-    [Trait("Source", "RFC 9110 §5.5 (field values are ASCII: anything else makes Kestrel fail the response); RFC 6750 §3")]
+    [Trait("Source", "RFC 9110 §5.5 (field values: Kestrel refuses non-ASCII and fails the response); RFC 6750 §3")]
     [InlineData("/ws/fhir/Patient/" + AttackHost.AlicePatient, null)]
     [InlineData("/ws/fhir/Patient/" + AttackHost.AlicePatient, "Bearer not-a-token")]
     [InlineData("/ws/fhir/Patient/" + AttackHost.AlicePatient, "Basic YWxpY2U6QWxpY2UxMjM=")]

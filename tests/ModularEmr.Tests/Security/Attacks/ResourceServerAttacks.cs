@@ -179,7 +179,7 @@ public sealed class ResourceServerAttacks(AttackHost host)
     }
 
     [Theory]
-    [Trait("Source", "OWASP Web Security Testing Guide 4.2.6 (HTTP method tampering: X-HTTP-Method-Override)")]
+    [Trait("Source", "OWASP WSTG-CONF-06 (HTTP method tampering: X-HTTP-Method-Override)")]
     [InlineData("POST", "X-HTTP-Method-Override")]
     [InlineData("GET", "X-HTTP-Method-Override")]
     [InlineData("POST", "X-HTTP-Method")]
@@ -204,7 +204,7 @@ public sealed class ResourceServerAttacks(AttackHost host)
     }
 
     [Theory]
-    [Trait("Source", "RFC 6750 §3.1 (insufficient_scope, with the scope that would do); FHIR R4 §3.1.0.9")]
+    [Trait("Source", "RFC 6750 §3.1 (insufficient_scope, with the scope that would do); SMART App Launch v2 (scopes)")]
     [InlineData("/ws/fhir/Patient/" + AttackHost.AlicePatient, "rest.read")]
     [InlineData("/ws/fhir/Patient?_id=" + AttackHost.AlicePatient, "rest.read")]
     [InlineData("/ws/rest/v1/person/" + AttackHost.AlicePatient, "patient/Patient.rs")]
@@ -222,7 +222,7 @@ public sealed class ResourceServerAttacks(AttackHost host)
     }
 
     [Theory]
-    [Trait("Source", "FHIR R4 §3.1.0.1.6 (a body that is not a resource is 400 with an OperationOutcome); OWASP Error Handling")]
+    [Trait("Source", "FHIR R4 RESTful API, http.html (a body that is not a resource: 400 with an OperationOutcome); OWASP Error Handling Cheat Sheet")]
     [InlineData("POST", "[]")]
     [InlineData("PUT", "[]")]
     [InlineData("POST", "[{\"resourceType\":\"Patient\"}]")]

@@ -273,7 +273,7 @@ public sealed class TokenEndpointAttacks(AttackHost host)
     }
 
     [Fact]
-    [Trait("Source", "RFC 6819 §5.1.4.2.3; OWASP Authentication Cheat Sheet (X-Forwarded-For is not the client's address)")]
+    [Trait("Source", "RFC 9700 §4.13 (headers from a proxy are trusted only from that proxy); RFC 6819 §5.1.4.2.3; OWASP Authentication Cheat Sheet")]
     public async Task Spoofed_x_forwarded_for_does_not_escape_the_password_throttle()
     {
         var from = host.FromAddress(250);

@@ -132,7 +132,7 @@ public sealed class EndpointFuzzTests(AttackHost host, ITestOutputHelper output)
     }
 
     [Fact]
-    [Trait("Source", "OWASP Web Security Testing Guide 4.7.19 (fuzzing); OWASP Error Handling; CWE-20")]
+    [Trait("Source", "OWASP Fuzzing; OWASP Error Handling Cheat Sheet; CWE-20 (input validation); CWE-209 (errors)")]
     public async Task Malformed_requests_to_every_endpoint_never_answer_5xx_nor_change_the_database_when_refused()
     {
         var (seed, gamma) = Seed();
