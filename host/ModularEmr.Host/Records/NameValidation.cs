@@ -36,6 +36,13 @@ internal static class NameValidation
             {
                 Add(field, $"must be at most {MaxLength} characters");
             }
+
+            // A control character (NUL, a line break) is never part of a name, and cannot be written
+            // to FHIR's XML format at all.
+            if (value is not null && value.Any(char.IsControl))
+            {
+                Add(field, "must not contain control characters");
+            }
         }
 
         void Add(string field, string message)

@@ -37,7 +37,9 @@ public static class Html
 
     /// <summary>Only a path on this server may be a return URL: never another site (open redirect).</summary>
     public static bool IsLocalUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Contains('\\', StringComparison.Ordinal);
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Contains('\\', StringComparison.Ordinal)
+        // Browsers drop tabs and line breaks from a Location before reading it: "/\t/evil.example" is "//evil.example".
+        && !url.Any(char.IsControl);
 
     /// <summary>Answers a form whose antiforgery token is missing or wrong.</summary>
     public static async Task<IResult?> RefuseForgedAsync(IAntiforgery antiforgery, HttpContext context)

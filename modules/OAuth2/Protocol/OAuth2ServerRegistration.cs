@@ -82,7 +82,10 @@ public static class OAuth2ServerRegistration
                     .AddEventHandler(RefuseUnreadableForm<OpenIddictServerEvents.ExtractEndSessionRequestContext>.Descriptor)
                     .AddEventHandler(RefuseUnreadableForm<OpenIddictServerEvents.ExtractUserInfoRequestContext>.Descriptor);
                 server.AddEventHandler(ValidateCodeChallengeFormat.Descriptor)
-                    .AddEventHandler(BurnCodeOnFailedRedemption.Descriptor);
+                    .AddEventHandler(BurnCodeOnFailedRedemption.Descriptor)
+                    .AddEventHandler(OnlyIntrospectionOfOwnTokens.Descriptor)
+                    .AddEventHandler(OnlyRevocationOfOwnTokens.Descriptor)
+                    .AddEventHandler(RefuseOversizedAuthorizationRequest.Descriptor);
                 server.AddEventHandler(ScopeRules.ForAuthorization);
                 server.AddEventHandler(ScopeRules.ForToken);
                 server.AddEventHandler(ScopeInTokenResponse.Descriptor);

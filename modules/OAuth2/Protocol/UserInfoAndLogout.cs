@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -52,7 +53,7 @@ public static class UserInfoAndLogout
         return Results.Ok(claims);
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext http, IUserSignIn signIn)
+    private static async Task<IResult> LogoutAsync(HttpContext http, IUserSignIn signIn, IAntiforgery antiforgery)
     {
         // With error passthrough, a request OpenIddict refused (a body that is not a form, say) still
         // arrives here: it is answered with the error, and nobody is signed out.
@@ -62,6 +63,26 @@ public static class UserInfoAndLogout
             return Results.Json(
                 new Dictionary<string, string?> { ["error"] = refused?.Error ?? Errors.InvalidRequest, ["error_description"] = refused?.ErrorDescription ?? "The logout request could not be read." },
                 statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // OpenID Connect RP-Initiated Logout 1.0 §2 and §6: without an id_token_hint nothing shows that the
+        // user's own app sent the request, and any page on the web could end the session (logout CSRF).
+        // A signed-in user then confirms on our own form, which carries an antiforgery token.
+        var request = http.GetOpenIddictServerRequest()!;
+        var confirmed = HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && await Html.RefuseForgedAsync(antiforgery, http) is null;
+        if (string.IsNullOrEmpty(request.IdTokenHint) && !confirmed && await signIn.GetSignedInUserAsync(http) is not null)
+        {
+            var parameters = string.Concat(request.GetParameters()
+                .Where(p => p.Key != "__RequestVerificationToken")
+                .Select(p => Html.Hidden(p.Key, (string?)p.Value)));
+            return Html.Page("Sign out of ModularEmr?", $"""
+                <p>Do you want to sign out?</p>
+                <form method="post" action="{OAuth2ServerRegistration.LogoutUri}">
+                  {Html.AntiforgeryField(antiforgery, http)}
+                  {parameters}
+                  <button type="submit">Sign out</button>
+                </form>
+                """);
         }
 
         await signIn.SignOutAsync(http);

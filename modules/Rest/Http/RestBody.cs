@@ -39,7 +39,17 @@ public static class RestBody
         }
         else if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(http.RequestAborted);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(http.RequestAborted);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+            {
+                // A form the framework cannot parse (a malformed multipart body, a field beyond its limits).
+                return RestError.Of(StatusCodes.Status400BadRequest, RestError.BadRequest, "The request body is not a readable form.", ex.Message);
+            }
+
             body = [];
             foreach (var (key, value) in form)
             {

@@ -43,7 +43,13 @@ public sealed class SessionAndDiscoveryTests : IAsyncLifetime
         await browser.SignInAsync("alice", "Alice123");
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/ws/oauth2/authorizations")).StatusCode);
 
-        var logout = await browser.GetAsync("/ws/oauth2/logout");
+        // Without an id_token_hint the user confirms on a form of ours (logout CSRF, RP-Initiated Logout §6).
+        var confirm = await browser.GetAsync("/ws/oauth2/logout");
+        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/ws/oauth2/authorizations")).StatusCode);
+        var form = HtmlForm.Find(await confirm.Content.ReadAsStringAsync(), "/ws/oauth2/logout");
+
+        var logout = await browser.Client.PostAsync(form.Action, form.Content());
 
         Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
         var after = await browser.GetAsync("/ws/oauth2/authorizations");
