@@ -21,6 +21,24 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
     public DbSet<ScopeDefinition> Scopes => Set<ScopeDefinition>();
     public DbSet<ModuleState> ModuleStates => Set<ModuleState>();
 
+    /// <summary>
+    /// Set on the contexts of <see cref="Writes.SqliteRecordWriter"/> only (pooled contexts never): their saves
+    /// record which persons they changed, in <see cref="Changes"/>, for the writer to signal once committed.
+    /// </summary>
+    internal bool CollectsChanges { get; init; }
+
+    internal Writes.PersonChanges Changes { get; } = new();
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (CollectsChanges)
+        {
+            Changes.Collect(ChangeTracker);
+        }
+
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Lower-case text uuids, as OpenMRS and FHIR write them.
@@ -96,7 +114,8 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
             identifier.ToTable("patient_identifier");
             Audited(identifier);
             identifier.Property(i => i.Identifier).HasMaxLength(50);
-            identifier.HasIndex(i => new { i.IdentifierTypeId, i.Identifier });
+            // An identifier names one patient: unique among identifiers in use, whatever checks writers make first.
+            identifier.HasIndex(i => new { i.IdentifierTypeId, i.Identifier }).IsUnique().HasFilter("voided = 0");
         });
 
         modelBuilder.Entity<UserAccount>(user =>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using ModularEmr.Host.Data.Writes;
 using ModularEmr.Sdk.Data;
 
 namespace ModularEmr.Host.Data;
@@ -9,15 +10,18 @@ namespace ModularEmr.Host.Data;
 /// <summary>The embedded SQLite database in the data folder, shared by the host and every module.</summary>
 internal sealed class SqliteEmrDatabase : IEmrDatabase
 {
+    private readonly WriteGateInterceptor _gateInterceptor;
+
     public SqliteEmrDatabase(string databaseFile)
     {
+        _gateInterceptor = new WriteGateInterceptor(Gate);
         ConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databaseFile,
             ForeignKeys = true,
-            // Microsoft.Data.Sqlite retries a busy database until the command timeout; writers queue
-            // instead of failing under concurrent load.
-            DefaultTimeout = 30,
+            // Writers inside this process queue at the WriteGate, asynchronously; the busy timeout is left
+            // for another process on the same file (the command line), which Microsoft.Data.Sqlite waits out.
+            DefaultTimeout = (int)WriteGate.Patience.TotalSeconds,
             Pooling = true,
         }.ToString();
     }
@@ -26,8 +30,13 @@ internal sealed class SqliteEmrDatabase : IEmrDatabase
 
     public string ConnectionString { get; }
 
+    /// <summary>The one writer at a time of this database file, within this process.</summary>
+    public WriteGate Gate { get; } = new();
+
     public void Configure(DbContextOptionsBuilder options, string moduleId) =>
-        IgnoreInstallTransactionWarning(options.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable(HistoryTable(moduleId))));
+        IgnoreInstallTransactionWarning(options
+            .UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable(HistoryTable(moduleId)))
+            .AddInterceptors(_gateInterceptor));
 
     /// <summary>Points a context at an open connection (the install transaction's).</summary>
     public static void Configure(DbContextOptionsBuilder options, string moduleId, DbConnection connection) =>

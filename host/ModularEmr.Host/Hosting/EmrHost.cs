@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModularEmr.Host.Accounts;
 using ModularEmr.Host.Data;
+using ModularEmr.Host.Data.Writes;
 using ModularEmr.Host.Demo;
 using ModularEmr.Host.Modules;
 using ModularEmr.Host.Records;
@@ -103,6 +104,7 @@ internal static class EmrHost
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CoreWrites>();
         services.AddSingleton<RecentPatients>();
+        services.AddSingleton<IRecordWriter, SqliteRecordWriter>();
         // Pooled: every request resolves record services, and a fresh context costs more than a cached read.
         services.AddDbContextPool<CoreDbContext>(
             (provider, options) => database.Configure(options.AddInterceptors(provider.GetRequiredService<CoreWrites>()), CoreDbContext.MigrationsOwner));

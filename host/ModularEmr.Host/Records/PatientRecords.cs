@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using ModularEmr.Host.Data;
+using ModularEmr.Host.Data.Writes;
 using ModularEmr.Sdk.Data;
 
 namespace ModularEmr.Host.Records;
 
 /// <summary>Patients over the core database.</summary>
-internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, RecentPatients recent) : IPatientRecords
+internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, TimeProvider clock, RecentPatients recent) : IPatientRecords
 {
     private static readonly string[] Genders = ["M", "F", "O", "U"];
 
@@ -16,7 +17,7 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
             return known;
         }
 
-        var writes = recent.Writes;
+        var before = recent.Now;
         var patient = await WithDetails(db.Patients.AsNoTracking()).SingleOrDefaultAsync(p => p.Person.Uuid == uuid, cancellationToken);
         if (patient is null)
         {
@@ -24,7 +25,7 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
         }
 
         var record = RecordMapping.ToRecord(patient, await RecordMapping.UserUuidsAsync(db, [patient.Person], cancellationToken));
-        recent.Remember(record, writes);
+        recent.Remember(record, before);
         return record;
     }
 
@@ -101,6 +102,14 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
 
     public async Task<PatientRecord> UpdateAsync(Guid uuid, PatientUpdate update, int? expectedVersion, Guid? actingUserUuid, CancellationToken cancellationToken = default)
     {
+        var actor = await ActorAsync(actingUserUuid, cancellationToken);
+        await writer.WriteAsync((db, token) => UpdateAsync(db, uuid, update, expectedVersion, actor, token), cancellationToken);
+        return (await GetAsync(uuid, cancellationToken))!;
+    }
+
+    /// <summary>The update as one unit of the record writer: the version check, the merge and the save see one state.</summary>
+    private async Task<bool> UpdateAsync(CoreDbContext db, Guid uuid, PatientUpdate update, int? expectedVersion, int? actor, CancellationToken cancellationToken)
+    {
         var person = await db.Persons.Include(p => p.Names).Include(p => p.Patient)
             .SingleOrDefaultAsync(p => p.Uuid == uuid && p.Patient != null, cancellationToken);
         if (person is null || person.Voided || person.Patient!.Voided)
@@ -132,7 +141,6 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
 
         errors.ThrowIfAny("The patient");
 
-        var actor = actingUserUuid is { } actorUuid ? await db.Users.Where(u => u.Uuid == actorUuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) : null;
         var now = clock.GetUtcNow();
         person.Gender = update.Gender;
         person.Birthdate = update.Birthdate;
@@ -182,7 +190,7 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
             throw new RecordVersionConflictException($"Patient {uuid} was changed by someone else at the same time; read it again.", person.Version);
         }
 
-        return (await GetAsync(uuid, cancellationToken))!;
+        return true;
     }
 
     /// <summary>The rules a patient's demographics obey on create and on update alike.</summary>
@@ -212,6 +220,17 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
             .Select(RecordMapping.ToRecord).ToList();
 
     public async Task<PatientRecord> CreateAsync(NewPatient patient, Guid? actingUserUuid, CancellationToken cancellationToken = default)
+    {
+        var actor = await ActorAsync(actingUserUuid, cancellationToken);
+        var created = await writer.WriteAsync((db, token) => CreateAsync(db, patient, actor, token), cancellationToken);
+        return (await GetAsync(created, cancellationToken))!;
+    }
+
+    /// <summary>
+    /// The create as one unit of the record writer, so the checks that an identifier and a uuid are free see
+    /// every write before it; the unique indexes stand behind them for writers the checks cannot see.
+    /// </summary>
+    private async Task<Guid> CreateAsync(CoreDbContext db, NewPatient patient, int? actor, CancellationToken cancellationToken)
     {
         var errors = CheckDemographics(patient.Gender, patient.Birthdate, patient.Names.Count);
         for (var i = 0; i < patient.Names.Count; i++)
@@ -249,7 +268,6 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
         }
 
         errors.ThrowIfAny("The patient");
-        var actor = actingUserUuid is { } uuid ? await db.Users.Where(u => u.Uuid == uuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) : null;
         var now = clock.GetUtcNow();
         var person = new Person
         {
@@ -284,9 +302,23 @@ internal sealed class PatientRecords(CoreDbContext db, TimeProvider clock, Recen
             }).ToList(),
         };
         db.Persons.Add(person);
-        await db.SaveChangesAsync(cancellationToken);
-        return (await GetAsync(person.Uuid, cancellationToken))!;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException taken) when (UniqueViolation.Is(taken))
+        {
+            throw new RecordValidationException(
+                "The patient's identifier or uuid was taken by another write at the same time.",
+                new Dictionary<string, IReadOnlyList<string>> { ["identifiers"] = ["an identifier or the uuid is already in use"] });
+        }
+
+        return person.Uuid;
     }
+
+    /// <summary>The acting user's row id, read before the write so the writer's units stay short.</summary>
+    private async Task<int?> ActorAsync(Guid? actingUserUuid, CancellationToken cancellationToken) =>
+        actingUserUuid is { } uuid ? await db.Users.Where(u => u.Uuid == uuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) : null;
 
     private static IQueryable<Patient> WithDetails(IQueryable<Patient> patients) => patients
         .Include(p => p.Person).ThenInclude(p => p.Names)

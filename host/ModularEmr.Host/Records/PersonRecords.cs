@@ -1,13 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using ModularEmr.Host.Data;
+using ModularEmr.Host.Data.Writes;
 using ModularEmr.Sdk.Data;
 
 namespace ModularEmr.Host.Records;
 
-/// <summary>Persons and names over the core database. Every change is one SaveChanges, so one transaction.</summary>
-internal sealed class PersonRecords(CoreDbContext db, TimeProvider clock) : IPersonRecords
+/// <summary>Persons and names over the core database. Every change is one unit of the record writer, so one transaction.</summary>
+internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, TimeProvider clock) : IPersonRecords
 {
-    /// <summary>Concurrent edits of one person are retried this often on a version conflict before giving up.</summary>
+    /// <summary>A change that loses a race on the person's version is retried this often before it is refused.</summary>
     private const int ConflictRetries = 5;
 
     public async Task<PersonRecord?> GetAsync(Guid uuid, CancellationToken cancellationToken = default)
@@ -27,20 +28,38 @@ internal sealed class PersonRecords(CoreDbContext db, TimeProvider clock) : IPer
         return new Page<PersonRecord>(page.Select(p => RecordMapping.ToRecord(p, users)).ToList(), total);
     }
 
-    public Task<PersonNameRecord> AddNameAsync(Guid personUuid, PersonNameInput name, Guid? actingUserUuid, CancellationToken cancellationToken = default) =>
-        ChangeAsync(personUuid, actingUserUuid, (person, actor, now) =>
-        {
-            ThrowIfInvalid(name);
-            var added = new PersonName { CreatorId = actor, DateCreated = now };
-            Apply(added, name);
-            if (added.Preferred || person.Names.All(n => n.Voided))
+    public async Task<PersonNameRecord> AddNameAsync(Guid personUuid, PersonNameInput name, Guid? actingUserUuid, CancellationToken cancellationToken = default)
+    {
+        ThrowIfInvalid(name);
+        var actor = await ActorAsync(actingUserUuid, cancellationToken);
+        var added = await writer.WriteAsync(
+            (db, token) => RetryOnConflictAsync(db, async () =>
             {
-                MakePreferred(person, added);
-            }
+                // The person without its names: a person who gathered thousands of names costs no more to
+                // add one to than a new one.
+                var person = await LivePersonAsync(db.Persons, personUuid, token);
+                var now = clock.GetUtcNow();
+                var added = new PersonName { CreatorId = actor?.Id, DateCreated = now };
+                Apply(added, name);
+                if (added.Preferred)
+                {
+                    await db.PersonNames.Where(n => n.PersonId == person.Id && n.Preferred)
+                        .ExecuteUpdateAsync(names => names.SetProperty(n => n.Preferred, false), token);
+                }
+                else
+                {
+                    // A person always has one preferred name: the first name is it.
+                    added.Preferred = !await db.PersonNames.AnyAsync(n => n.PersonId == person.Id && !n.Voided, token);
+                }
 
-            person.Names.Add(added);
-            return added;
-        }, cancellationToken);
+                person.Names.Add(added);
+                Touch(person, actor?.Id, now);
+                await db.SaveChangesAsync(token);
+                return added;
+            }),
+            cancellationToken);
+        return RecordMapping.ToRecord(added, Users(actor));
+    }
 
     public Task<PersonNameRecord> UpdateNameAsync(Guid personUuid, Guid nameUuid, PersonNameInput name, Guid? actingUserUuid, CancellationToken cancellationToken = default) =>
         ChangeAsync(personUuid, actingUserUuid, (person, actor, now) =>
@@ -99,38 +118,71 @@ internal sealed class PersonRecords(CoreDbContext db, TimeProvider clock) : IPer
         persons.Include(p => p.Names).Include(p => p.Addresses).Include(p => p.Patient).AsSplitQuery();
 
     /// <summary>
-    /// Loads the person, applies <paramref name="change"/>, raises its version and saves. A concurrent
-    /// change of the same person makes the save fail on the version; the change is then applied again
-    /// to the fresh state, so neither edit is lost.
+    /// Loads the person with its names, applies <paramref name="change"/>, raises its version and saves, as
+    /// one unit of the record writer.
     /// </summary>
     private async Task<PersonNameRecord> ChangeAsync(Guid personUuid, Guid? actingUserUuid, Func<Person, int?, DateTimeOffset, PersonName> change, CancellationToken cancellationToken)
     {
-        var actor = actingUserUuid is { } uuid ? await db.Users.Where(u => u.Uuid == uuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) : null;
+        var actor = await ActorAsync(actingUserUuid, cancellationToken);
+        var changed = await writer.WriteAsync(
+            (db, token) => RetryOnConflictAsync(db, async () =>
+            {
+                var person = await LivePersonAsync(db.Persons.Include(p => p.Names), personUuid, token);
+                var now = clock.GetUtcNow();
+                var changed = change(person, actor?.Id, now);
+                Touch(person, actor?.Id, now);
+                await db.SaveChangesAsync(token);
+                return changed;
+            }),
+            cancellationToken);
+        return RecordMapping.ToRecord(changed, await RecordMapping.UserUuidsAsync(db, [changed.Person], cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs a change again on the fresh state when it lost a race on the person's version: a change that is
+    /// applied to whatever the person is now (a name added, edited, voided) is correct to retry, and neither
+    /// edit is lost. In the embedded database's writer, changes run one at a time and never race; a
+    /// database shared by several hosts can.
+    /// </summary>
+    private static async Task<T> RetryOnConflictAsync<T>(CoreDbContext db, Func<Task<T>> change)
+    {
         for (var attempt = 1; ; attempt++)
         {
-            db.ChangeTracker.Clear();
-            var person = await db.Persons.Include(p => p.Names).SingleOrDefaultAsync(p => p.Uuid == personUuid, cancellationToken);
-            if (person is null || person.Voided)
-            {
-                throw new RecordNotFoundException($"No person with uuid {personUuid}.");
-            }
-
-            var now = clock.GetUtcNow();
-            var changed = change(person, actor, now);
-            person.Version++;
-            person.ChangedById = actor;
-            person.DateChanged = now;
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
-                var users = await RecordMapping.UserUuidsAsync(db, [person], cancellationToken);
-                return RecordMapping.ToRecord(changed, users);
+                return await change();
             }
             catch (DbUpdateConcurrencyException) when (attempt < ConflictRetries)
             {
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw new RecordVersionConflictException("The person kept changing under this write; nothing was written. Try again.", 0);
             }
         }
     }
+
+    private static async Task<Person> LivePersonAsync(IQueryable<Person> persons, Guid personUuid, CancellationToken cancellationToken) =>
+        await persons.SingleOrDefaultAsync(p => p.Uuid == personUuid, cancellationToken) is { Voided: false } person
+            ? person
+            : throw new RecordNotFoundException($"No person with uuid {personUuid}.");
+
+    private static void Touch(Person person, int? actor, DateTimeOffset now)
+    {
+        person.Version++;
+        person.ChangedById = actor;
+        person.DateChanged = now;
+    }
+
+    /// <summary>The acting user's row id and uuid, read before the write so the writer's units stay short.</summary>
+    private async Task<(int Id, Guid Uuid)?> ActorAsync(Guid? actingUserUuid, CancellationToken cancellationToken) =>
+        actingUserUuid is { } uuid && await db.Users.Where(u => u.Uuid == uuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) is { } id
+            ? (id, uuid)
+            : null;
+
+    private static Dictionary<int, Guid> Users((int Id, Guid Uuid)? actor) =>
+        actor is { } known ? new() { [known.Id] = known.Uuid } : [];
 
     private static PersonName FindName(Person person, Guid nameUuid) =>
         person.Names.SingleOrDefault(n => n.Uuid == nameUuid && !n.Voided)

@@ -48,28 +48,79 @@ internal sealed class CoreWrites : ISaveChangesInterceptor, IDbTransactionInterc
 }
 
 /// <summary>
-/// Patients as last read, by uuid, for the hot read path (a FHIR client polling a patient). An entry is
-/// served only while no write to the core database has happened since the read that made it began, so a
-/// change is visible to the very next read. This host is the only writer of its embedded database.
+/// Patients as last read, by uuid, for the hot read path (a FHIR client polling a patient). A committed
+/// write through the record writer forgets the patients it changed and only those
+/// (<see cref="Forget"/>), before the write is acknowledged; a read that began before that signal never
+/// files its possibly older result afterwards. Writes outside the record writer (installation, demo data,
+/// the command line) move <see cref="CoreWrites"/>, which invalidates every entry. This host is the only
+/// writer of its embedded database.
 /// </summary>
 internal sealed class RecentPatients(CoreWrites writes)
 {
     private const int Capacity = 10_000;
-    private readonly ConcurrentDictionary<Guid, (PatientRecord Patient, long Writes)> _entries = new();
+    private readonly ConcurrentDictionary<Guid, (PatientRecord Patient, Stamp Read)> _entries = new();
+    private readonly ConcurrentDictionary<Guid, long> _writtenAt = new();
+    private long _clock;
+    private long _floor;
 
-    /// <summary>The write count to pass to <see cref="Remember"/>: read it before querying.</summary>
-    public long Writes => writes.Count;
+    /// <summary>The moment to pass to <see cref="Remember"/>: take it before querying.</summary>
+    public Stamp Now => new(writes.Count, Interlocked.Read(ref _clock));
 
     public PatientRecord? Find(Guid uuid) =>
-        _entries.TryGetValue(uuid, out var entry) && entry.Writes == writes.Count ? entry.Patient : null;
+        _entries.TryGetValue(uuid, out var entry) && entry.Read.Writes == writes.Count && !WrittenSince(uuid, entry.Read) ? entry.Patient : null;
 
-    public void Remember(PatientRecord patient, long writesBeforeRead)
+    public void Remember(PatientRecord patient, Stamp before)
     {
+        if (WrittenSince(patient.Uuid, before))
+        {
+            return;
+        }
+
         if (_entries.Count >= Capacity)
         {
             _entries.Clear();
         }
 
-        _entries[patient.Person.Uuid] = (patient, writesBeforeRead);
+        var entry = (patient, before);
+        _entries[patient.Uuid] = entry;
+
+        // A commit may have been signalled between the check and the store; Forget writes its mark
+        // before it removes, so one of the two sees the other.
+        if (WrittenSince(patient.Uuid, before))
+        {
+            _entries.TryRemove(KeyValuePair.Create(patient.Uuid, entry));
+        }
     }
+
+    /// <summary>The committed changes of the record writer: their patients are read afresh from now on.</summary>
+    public void Forget(Data.Writes.PersonChanges changes)
+    {
+        if (changes.Everyone)
+        {
+            Interlocked.Exchange(ref _floor, Interlocked.Increment(ref _clock));
+            _entries.Clear();
+            _writtenAt.Clear();
+            return;
+        }
+
+        foreach (var uuid in changes.Uuids)
+        {
+            _writtenAt[uuid] = Interlocked.Increment(ref _clock);
+            _entries.TryRemove(uuid, out _);
+        }
+
+        if (_writtenAt.Count > Capacity)
+        {
+            // The floor, raised after the marks go, stands for every mark cleared: an entry read before it
+            // is refused by Find even if it was filed while the marks were being cleared.
+            _writtenAt.Clear();
+            Interlocked.Exchange(ref _floor, Interlocked.Read(ref _clock));
+        }
+    }
+
+    private bool WrittenSince(Guid uuid, Stamp before) =>
+        before.Clock < Interlocked.Read(ref _floor) || (_writtenAt.TryGetValue(uuid, out var at) && at > before.Clock);
+
+    /// <summary>When a read began: the count of other writes, and the writer's clock.</summary>
+    public readonly record struct Stamp(long Writes, long Clock);
 }

@@ -222,6 +222,10 @@ public static class FhirApi
         {
             return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, invalid.Message, invalid.FieldErrors.SelectMany(f => f.Value.Select(m => $"{f.Key}: {m}")));
         }
+        catch (RecordNotSavedException notSaved)
+        {
+            return NotSaved(notSaved);
+        }
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats, TimeProvider clock)
@@ -299,7 +303,18 @@ public static class FhirApi
                 ? Outcome.Error(StatusCodes.Status409Conflict, OperationOutcome.IssueType.Conflict, conflict.Message)
                 : Outcome.Error(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Conflict, conflict.Message);
         }
+        catch (RecordNotSavedException notSaved)
+        {
+            return NotSaved(notSaved);
+        }
     }
+
+    /// <summary>The write was valid but not committed: nothing was stored, and the client may send it again.</summary>
+    private static FhirResult NotSaved(RecordNotSavedException notSaved) =>
+        new(Outcome.Error(StatusCodes.Status503ServiceUnavailable, OperationOutcome.IssueType.Transient, notSaved.Message).Resource, StatusCodes.Status503ServiceUnavailable)
+        {
+            Headers = response => response.Headers.RetryAfter = "1",
+        };
 
     private static FhirResult NotFoundForUpdate(string id) =>
         Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}' (this server does not create patients by update).");

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Pages;
+using ModularEmr.Modules.OAuth2.Validation;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Security;
 using OpenIddict.Abstractions;
@@ -20,6 +22,7 @@ public sealed class ClientRegistrations(
     OAuth2DbContext db,
     IScopeCatalog scopeCatalog,
     IUserAccounts accounts,
+    RevocationSignal signal,
     TimeProvider clock)
 {
     public const string DiscouragedGrantWarning =
@@ -82,7 +85,7 @@ public sealed class ClientRegistrations(
             CreatedAt = now,
         });
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
 
         var view = (await FindAsync(developer, clientId, cancellationToken))!;
         return new ClientWithSecret(view, secret, valid.Warnings);
@@ -120,7 +123,7 @@ public sealed class ClientRegistrations(
         found.Registration.Kind = valid.Kind;
         found.Registration.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
         return new ClientWithSecret((await FindAsync(developer, clientId, cancellationToken))!, null, valid.Warnings);
     }
 
@@ -160,8 +163,20 @@ public sealed class ClientRegistrations(
         await applications.DeleteAsync(found.Application, cancellationToken);
         db.ClientRegistrations.Remove(found.Registration);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Commits a change of a client, then announces it. The managers announce inside the transaction too,
+    /// but a validation that runs between that announcement and the commit reads the old, committed state
+    /// and would cache it under the new count: a deleted client's token would stay valid in the cache.
+    /// Announcing again once the change is committed makes every verdict made before the commit stale.
+    /// </summary>
+    private async Task CommitAsync(IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        await transaction.CommitAsync(cancellationToken);
+        signal.ClientsChanged();
     }
 
     /// <summary>DESIGN §8: Bob's two demo clients, with every declared scope; added or brought up to date.</summary>

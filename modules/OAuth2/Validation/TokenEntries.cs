@@ -159,9 +159,11 @@ public sealed partial class TokenEntryWriter : IAsyncDisposable
         await db.Database.OpenConnectionAsync();
         try
         {
+            // Begun through EF, so the host's write gate sees it: the batch waits its turn asynchronously
+            // instead of in SQLite's busy handler.
             var connection = db.Database.GetDbConnection();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await using var command = _insert.Command(connection, transaction);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await using var command = _insert.Command(connection, transaction.GetDbTransaction());
             foreach (var (row, _) in batch)
             {
                 _insert.Bind(command, row);

@@ -11,6 +11,8 @@ public static class RestError
     public const string Unauthorized = "webservices.rest.error.unauthorized";
     public const string Forbidden = "webservices.rest.error.forbidden";
     public const string UnsupportedMediaType = "webservices.rest.error.unsupported.media.type";
+    public const string Conflict = "webservices.rest.error.conflict";
+    public const string NotSaved = "webservices.rest.error.not.saved";
 
     public static IResult Of(int status, string code, string message, string detail = "") =>
         Results.Json(new { error = new { message, code, detail } }, statusCode: status);

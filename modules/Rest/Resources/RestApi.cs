@@ -114,12 +114,14 @@ public static class RestApi
 
     private static async Task<IResult> AddNameAsync(string uuid, string? v, HttpContext http, IPersonRecords persons, IUserAccounts accounts)
     {
-        if (await PersonAsync(uuid, persons, http) is not { } person)
+        // The person is not read first: the write finds it (or answers 404), and a person with thousands of
+        // names costs no more to add a name to than any other.
+        if (!Guid.TryParse(uuid, out var personUuid))
         {
             return RestError.NotFoundUuid("person", uuid);
         }
 
-        if (await RefusalAsync(http, accounts, CorePrivileges.EditPeople, person.Uuid) is { } refused)
+        if (await RefusalAsync(http, accounts, CorePrivileges.EditPeople, personUuid) is { } refused)
         {
             return refused;
         }
@@ -130,11 +132,14 @@ public static class RestApi
             return error;
         }
 
-        return await WriteAsync(async () =>
-        {
-            var added = await persons.AddNameAsync(person.Uuid, input!, http.GetAccessToken()!.UserUuid, http.RequestAborted);
-            return Results.Created($"{BasePath}/person/{person.Uuid}/name/{added.Uuid}", new Representation(http.Request, DetailOf(v) ?? Detail.Default).Name(person.Uuid, added));
-        });
+        return await WriteAsync(
+            http,
+            async () =>
+            {
+                var added = await persons.AddNameAsync(personUuid, input!, http.GetAccessToken()!.UserUuid, http.RequestAborted);
+                return Results.Created($"{BasePath}/person/{personUuid}/name/{added.Uuid}", new Representation(http.Request, DetailOf(v) ?? Detail.Default).Name(personUuid, added));
+            },
+            notFound: () => RestError.NotFoundUuid("person", uuid));
     }
 
     private static async Task<IResult> EditNameAsync(string uuid, string nameUuid, string? v, HttpContext http, IPersonRecords persons, IUserAccounts accounts)
@@ -156,7 +161,7 @@ public static class RestApi
             return error;
         }
 
-        return await WriteAsync(async () =>
+        return await WriteAsync(http, async () =>
         {
             var edited = await persons.UpdateNameAsync(person.Uuid, existing.Uuid, input!, http.GetAccessToken()!.UserUuid, http.RequestAborted);
             return Results.Ok(new Representation(http.Request, DetailOf(v) ?? Detail.Default).Name(person.Uuid, edited));
@@ -176,7 +181,7 @@ public static class RestApi
             return RestError.Of(StatusCodes.Status400BadRequest, RestError.BadRequest, "Clinical data is voided, never purged: remove 'purge'.");
         }
 
-        return await RefusalAsync(http, accounts, CorePrivileges.EditPeople, person.Uuid) ?? await WriteAsync(async () =>
+        return await RefusalAsync(http, accounts, CorePrivileges.EditPeople, person.Uuid) ?? await WriteAsync(http, async () =>
         {
             // As webservices.rest does, a void without a reason records that it came from the API.
             await persons.VoidNameAsync(person.Uuid, existing.Uuid, string.IsNullOrWhiteSpace(reason) ? "web service call" : reason, http.GetAccessToken()!.UserUuid, http.RequestAborted);
@@ -282,7 +287,7 @@ public static class RestApi
             return RestError.Invalid(errors);
         }
 
-        return await WriteAsync(async () =>
+        return await WriteAsync(http, async () =>
         {
             var created = await patients.CreateAsync(
                 new NewPatient((person["gender"] as JsonValue)?.ToString() ?? string.Empty, birthdate, (person["birthdateEstimated"] as JsonValue)?.ToString() == "true", names, identifiers),
@@ -408,7 +413,7 @@ public static class RestApi
     }
 
     /// <summary>Runs a change; the core contract's refusals become OpenMRS errors, and nothing half-written remains.</summary>
-    private static async Task<IResult> WriteAsync(Func<Task<IResult>> write)
+    private static async Task<IResult> WriteAsync(HttpContext http, Func<Task<IResult>> write, Func<IResult>? notFound = null)
     {
         try
         {
@@ -420,7 +425,17 @@ public static class RestApi
         }
         catch (RecordNotFoundException missing)
         {
-            return RestError.Of(StatusCodes.Status404NotFound, RestError.NotFound, missing.Message);
+            return notFound?.Invoke() ?? RestError.Of(StatusCodes.Status404NotFound, RestError.NotFound, missing.Message);
+        }
+        catch (RecordVersionConflictException conflict)
+        {
+            return RestError.Of(StatusCodes.Status409Conflict, RestError.Conflict, conflict.Message);
+        }
+        catch (RecordNotSavedException notSaved)
+        {
+            // Nothing was stored, so the client may send the same request again.
+            http.Response.Headers.RetryAfter = "1";
+            return RestError.Of(StatusCodes.Status503ServiceUnavailable, RestError.NotSaved, notSaved.Message);
         }
     }
 

@@ -146,7 +146,9 @@ namespace ModularEmr.Host.Data.Migrations
                     b.HasIndex("Uuid")
                         .IsUnique();
 
-                    b.HasIndex("IdentifierTypeId", "Identifier");
+                    b.HasIndex("IdentifierTypeId", "Identifier")
+                        .IsUnique()
+                        .HasFilter("voided = 0");
 
                     b.ToTable("patient_identifier", (string)null);
                 });

@@ -1,0 +1,38 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ModularEmr.Host.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class UniqueIdentifierInUse : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_patient_identifier_identifier_type_id_identifier",
+                table: "patient_identifier");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_patient_identifier_identifier_type_id_identifier",
+                table: "patient_identifier",
+                columns: new[] { "identifier_type_id", "identifier" },
+                unique: true,
+                filter: "voided = 0");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_patient_identifier_identifier_type_id_identifier",
+                table: "patient_identifier");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_patient_identifier_identifier_type_id_identifier",
+                table: "patient_identifier",
+                columns: new[] { "identifier_type_id", "identifier" });
+        }
+    }
+}

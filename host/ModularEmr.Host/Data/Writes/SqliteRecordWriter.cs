@@ -1,0 +1,171 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ModularEmr.Host.Records;
+using ModularEmr.Sdk.Data;
+
+namespace ModularEmr.Host.Data.Writes;
+
+/// <summary>
+/// Group commit for the embedded database. Record writes queue here; one loop takes whatever has queued,
+/// opens one transaction on its own connection, runs each unit inside a savepoint, and commits once, so
+/// concurrent writers share one fsync (synchronous=FULL stays: an acknowledged write is on disk). A unit
+/// that throws is rolled back to its savepoint and answered at once; the others are answered after the
+/// commit, and only then. If the shared commit fails, each unit runs again alone, so one bad write fails
+/// only its own request.
+/// </summary>
+/// <remarks>
+/// Units run one after another, each seeing the ones before it, so two writes to one person never race:
+/// adding names concurrently needs no retry. The loop waits for the <see cref="WriteGate"/> (never for
+/// SQLite's busy handler), and no request thread waits for anything but its own unit's answer.
+/// </remarks>
+internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposable
+{
+    private const int MaxBatch = 128;
+    private const string Savepoint = "unit";
+
+    private readonly Channel<WriteUnit> _queue = Channel.CreateUnbounded<WriteUnit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnection _connection;
+    private readonly DbContextOptions<CoreDbContext> _options;
+    private readonly WriteGate _gate;
+    private readonly RecentPatients _recent;
+    private readonly ILogger<SqliteRecordWriter> _logger;
+    private readonly Task _loop;
+
+    public SqliteRecordWriter(SqliteEmrDatabase database, RecentPatients recent, ILogger<SqliteRecordWriter> logger)
+    {
+        _connection = (SqliteConnection)database.CreateConnection();
+        var options = new DbContextOptionsBuilder<CoreDbContext>();
+        SqliteEmrDatabase.Configure(options, CoreDbContext.MigrationsOwner, _connection);
+        _options = options.Options;
+        _gate = database.Gate;
+        _recent = recent;
+        _logger = logger;
+
+        // The loop outlives the request that first needed it: it must not carry that request's context.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(RunAsync);
+        }
+    }
+
+    public async Task<T> WriteAsync<T>(Func<CoreDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var unit = new WriteUnit<T>(work, cancellationToken);
+        if (!_queue.Writer.TryWrite(unit))
+        {
+            throw new RecordNotSavedException("The server is stopping; nothing was written.", new ObjectDisposedException(nameof(SqliteRecordWriter)));
+        }
+
+        // Not cancelled by the caller once queued: a unit that has run may commit, and an answer of
+        // "cancelled" for a write that committed would be false. A unit not yet run is skipped instead.
+        return await unit.Answer;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+        await _connection.DisposeAsync();
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<WriteUnit>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var unit))
+            {
+                batch.Add(unit);
+            }
+
+            try
+            {
+                await CommitTogetherAsync(batch);
+            }
+            catch (Exception exception) when (batch.Count > 1)
+            {
+                BatchFailed(_logger, batch.Count, exception);
+                foreach (var unit in batch.Where(u => !u.Answered))
+                {
+                    await CommitAloneAsync(unit);
+                }
+            }
+            catch (Exception exception)
+            {
+                batch[0].Fail(NotSaved(exception));
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAloneAsync(WriteUnit unit)
+    {
+        try
+        {
+            await CommitTogetherAsync([unit]);
+        }
+        catch (Exception exception)
+        {
+            unit.Fail(NotSaved(exception));
+        }
+    }
+
+    private async Task CommitTogetherAsync(List<WriteUnit> batch)
+    {
+        using var held = await _gate.HoldAsync(CancellationToken.None);
+        if (_connection.State != System.Data.ConnectionState.Open)
+        {
+            await _connection.OpenAsync();
+        }
+
+        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken now, not at the first write.
+        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync();
+        var ran = new List<WriteUnit>(batch.Count);
+        var changes = new PersonChanges();
+        foreach (var unit in batch)
+        {
+            if (unit.Answered)
+            {
+                continue;
+            }
+
+            if (unit.CancellationToken.IsCancellationRequested)
+            {
+                unit.Cancel();
+                continue;
+            }
+
+            await transaction.SaveAsync(Savepoint);
+            await using var db = new CoreDbContext(_options) { CollectsChanges = true };
+            await db.Database.UseTransactionAsync(transaction);
+            try
+            {
+                await unit.RunAsync(db);
+                await transaction.ReleaseAsync(Savepoint);
+                db.Changes.AddTo(changes);
+                ran.Add(unit);
+            }
+            catch (Exception refusal)
+            {
+                // Whatever the unit did is undone; the transaction goes on for the others.
+                await transaction.RollbackAsync(Savepoint);
+                await transaction.ReleaseAsync(Savepoint);
+                unit.Fail(refusal);
+            }
+        }
+
+        await transaction.CommitAsync();
+
+        // Signalled after the commit and before any answer: a client that has its answer reads the change.
+        _recent.Forget(changes);
+        ran.ForEach(unit => unit.Complete());
+    }
+
+    private static RecordNotSavedException NotSaved(Exception exception) =>
+        new("The database could not commit the change; nothing of it was stored. Try again.", exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A shared commit of {Count} record writes failed; committing them one by one")]
+    private static partial void BatchFailed(ILogger logger, int count, Exception exception);
+}

@@ -1,0 +1,18 @@
+namespace ModularEmr.Host.Data.Writes;
+
+/// <summary>A queued write of <see cref="SqliteRecordWriter"/>: the work, and the answer its caller awaits.</summary>
+internal abstract class WriteUnit(CancellationToken cancellationToken)
+{
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    public abstract bool Answered { get; }
+
+    /// <summary>Runs the work; its result is kept until <see cref="Complete"/> (after the commit).</summary>
+    public abstract Task RunAsync(CoreDbContext db);
+
+    public abstract void Complete();
+
+    public abstract void Fail(Exception exception);
+
+    public abstract void Cancel();
+}

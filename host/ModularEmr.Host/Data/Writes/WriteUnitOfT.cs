@@ -1,0 +1,21 @@
+namespace ModularEmr.Host.Data.Writes;
+
+/// <summary>A <see cref="WriteUnit"/> whose work returns a <typeparamref name="T"/>.</summary>
+internal sealed class WriteUnit<T>(Func<CoreDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    : WriteUnit(cancellationToken)
+{
+    private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private T? _result;
+
+    public Task<T> Answer => _answer.Task;
+
+    public override bool Answered => _answer.Task.IsCompleted;
+
+    public override async Task RunAsync(CoreDbContext db) => _result = await work(db, CancellationToken);
+
+    public override void Complete() => _answer.TrySetResult(_result!);
+
+    public override void Fail(Exception exception) => _answer.TrySetException(exception);
+
+    public override void Cancel() => _answer.TrySetCanceled(CancellationToken);
+}
