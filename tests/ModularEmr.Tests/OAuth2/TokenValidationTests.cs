@@ -127,6 +127,44 @@ public sealed class TokenValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deleted_clients_token_is_refused_on_the_next_request_even_when_validations_race_with_the_deletion()
+    {
+        // Validations hammer the token while the client is deleted. One that reads the token between the
+        // deletion's announcement and its commit sees it still valid; that verdict must not outlive the commit.
+        for (var round = 0; round < 6; round++)
+        {
+            var created = System.Text.Json.Nodes.JsonNode.Parse(await (await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", ("bob", "Bob12345"), new
+            {
+                name = $"Racing {round}",
+                clientType = "confidential-web",
+                grantTypes = new[] { "client_credentials" },
+                scopes = new[] { "probe.read" },
+                acceptTerms = true,
+            })).Content.ReadAsStringAsync())!;
+            var clientId = (string)created["client"]!["clientId"]!;
+            var (_, tokens) = await _oauth.TokenAsync((clientId, (string)created["clientSecret"]!), ("grant_type", "client_credentials"));
+            var token = (string)tokens["access_token"]!;
+            Assert.True((await _oauth.ValidateAsync(token)).IsValid);
+
+            using var stop = new CancellationTokenSource();
+            var racers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await _oauth.ValidateAsync(token);
+                }
+            })).ToList();
+            var deleted = await _oauth.ApiAsync(HttpMethod.Delete, $"/ws/oauth2/api/clients/{clientId}", ("bob", "Bob12345"));
+            await stop.CancelAsync();
+            await Task.WhenAll(racers);
+
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            Assert.False((await _oauth.ValidateAsync(token)).IsValid, $"round {round}: the deleted client's token was still valid");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await CallProbeAsync(token)).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_token_works_on_a_module_endpoint_through_the_sdk_filter()
     {
         var token = (string)(await _oauth.PasswordTokenAsync())["access_token"]!;
