@@ -74,6 +74,8 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
             name.Property(n => n.FamilyName2).HasMaxLength(50);
             name.Property(n => n.FamilyNameSuffix).HasMaxLength(50);
             name.Property(n => n.Degree).HasMaxLength(50);
+            // Moving the preferred mark finds the person's preferred name without reading all their names.
+            name.HasIndex(n => new { n.PersonId, n.Preferred });
             name.HasIndex(n => n.FamilyName);
             name.HasIndex(n => n.GivenName);
         });

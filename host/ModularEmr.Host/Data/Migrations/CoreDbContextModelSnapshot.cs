@@ -472,10 +472,10 @@ namespace ModularEmr.Host.Data.Migrations
 
                     b.HasIndex("GivenName");
 
-                    b.HasIndex("PersonId");
-
                     b.HasIndex("Uuid")
                         .IsUnique();
+
+                    b.HasIndex("PersonId", "Preferred");
 
                     b.ToTable("person_name", (string)null);
                 });

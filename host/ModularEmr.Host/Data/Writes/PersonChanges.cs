@@ -47,6 +47,12 @@ internal sealed class PersonChanges
         }
     }
 
+    public void Clear()
+    {
+        Uuids.Clear();
+        Everyone = false;
+    }
+
     public void AddTo(PersonChanges batch)
     {
         batch.Uuids.UnionWith(Uuids);

@@ -26,7 +26,7 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
 
     private readonly Channel<WriteUnit> _queue = Channel.CreateUnbounded<WriteUnit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
-    private readonly DbContextOptions<CoreDbContext> _options;
+    private readonly CoreDbContext _db;
     private readonly WriteGate _gate;
     private readonly RecentPatients _recent;
     private readonly ILogger<SqliteRecordWriter> _logger;
@@ -37,7 +37,10 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
         _connection = (SqliteConnection)database.CreateConnection();
         var options = new DbContextOptionsBuilder<CoreDbContext>();
         SqliteEmrDatabase.Configure(options, CoreDbContext.MigrationsOwner, _connection);
-        _options = options.Options;
+
+        // One context for every unit, its tracker cleared between them: units run one at a time, and
+        // setting up a context per unit cost more than some units' own work.
+        _db = new CoreDbContext(options.Options) { CollectsChanges = true };
         _gate = database.Gate;
         _recent = recent;
         _logger = logger;
@@ -66,6 +69,7 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
     {
         _queue.Writer.TryComplete();
         await _loop;
+        await _db.DisposeAsync();
         await _connection.DisposeAsync();
     }
 
@@ -122,45 +126,54 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
 
         // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken now, not at the first write.
         await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync();
-        var ran = new List<WriteUnit>(batch.Count);
-        var changes = new PersonChanges();
-        foreach (var unit in batch)
+        await _db.Database.UseTransactionAsync(transaction);
+        try
         {
-            if (unit.Answered)
+            var ran = new List<WriteUnit>(batch.Count);
+            var changes = new PersonChanges();
+            foreach (var unit in batch)
             {
-                continue;
+                if (unit.Answered)
+                {
+                    continue;
+                }
+
+                if (unit.CancellationToken.IsCancellationRequested)
+                {
+                    unit.Cancel();
+                    continue;
+                }
+
+                _db.ChangeTracker.Clear();
+                _db.Changes.Clear();
+                await transaction.SaveAsync(Savepoint);
+                try
+                {
+                    await unit.RunAsync(_db);
+                    await transaction.ReleaseAsync(Savepoint);
+                    _db.Changes.AddTo(changes);
+                    ran.Add(unit);
+                }
+                catch (Exception refusal)
+                {
+                    // Whatever the unit did is undone; the transaction goes on for the others.
+                    await transaction.RollbackAsync(Savepoint);
+                    await transaction.ReleaseAsync(Savepoint);
+                    unit.Fail(refusal);
+                }
             }
 
-            if (unit.CancellationToken.IsCancellationRequested)
-            {
-                unit.Cancel();
-                continue;
-            }
+            await transaction.CommitAsync();
 
-            await transaction.SaveAsync(Savepoint);
-            await using var db = new CoreDbContext(_options) { CollectsChanges = true };
-            await db.Database.UseTransactionAsync(transaction);
-            try
-            {
-                await unit.RunAsync(db);
-                await transaction.ReleaseAsync(Savepoint);
-                db.Changes.AddTo(changes);
-                ran.Add(unit);
-            }
-            catch (Exception refusal)
-            {
-                // Whatever the unit did is undone; the transaction goes on for the others.
-                await transaction.RollbackAsync(Savepoint);
-                await transaction.ReleaseAsync(Savepoint);
-                unit.Fail(refusal);
-            }
+            // Signalled after the commit and before any answer: a client that has its answer reads the change.
+            _recent.Forget(changes);
+            ran.ForEach(unit => unit.Complete());
         }
-
-        await transaction.CommitAsync();
-
-        // Signalled after the commit and before any answer: a client that has its answer reads the change.
-        _recent.Forget(changes);
-        ran.ForEach(unit => unit.Complete());
+        finally
+        {
+            _db.ChangeTracker.Clear();
+            await _db.Database.UseTransactionAsync(null);
+        }
     }
 
     private static RecordNotSavedException NotSaved(Exception exception) =>

@@ -5,14 +5,23 @@
 namespace ModularEmr.Host.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class UniqueIdentifierInUse : Migration
+    public partial class ConcurrentWrites : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
+                name: "IX_person_name_person_id",
+                table: "person_name");
+
+            migrationBuilder.DropIndex(
                 name: "IX_patient_identifier_identifier_type_id_identifier",
                 table: "patient_identifier");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_person_name_person_id_preferred",
+                table: "person_name",
+                columns: new[] { "person_id", "preferred" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_patient_identifier_identifier_type_id_identifier",
@@ -26,8 +35,17 @@ namespace ModularEmr.Host.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
+                name: "IX_person_name_person_id_preferred",
+                table: "person_name");
+
+            migrationBuilder.DropIndex(
                 name: "IX_patient_identifier_identifier_type_id_identifier",
                 table: "patient_identifier");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_person_name_person_id",
+                table: "person_name",
+                column: "person_id");
 
             migrationBuilder.CreateIndex(
                 name: "IX_patient_identifier_identifier_type_id_identifier",

@@ -11,8 +11,8 @@ using ModularEmr.Host.Data;
 namespace ModularEmr.Host.Data.Migrations
 {
     [DbContext(typeof(CoreDbContext))]
-    [Migration("20261202125258_UniqueIdentifierInUse")]
-    partial class UniqueIdentifierInUse
+    [Migration("20261202132346_ConcurrentWrites")]
+    partial class ConcurrentWrites
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -475,10 +475,10 @@ namespace ModularEmr.Host.Data.Migrations
 
                     b.HasIndex("GivenName");
 
-                    b.HasIndex("PersonId");
-
                     b.HasIndex("Uuid")
                         .IsUnique();
+
+                    b.HasIndex("PersonId", "Preferred");
 
                     b.ToTable("person_name", (string)null);
                 });
