@@ -7,8 +7,11 @@ using ModularEmr.Sdk.Data;
 
 namespace ModularEmr.Host.Data;
 
-/// <summary>The embedded SQLite database in the data folder, shared by the host and every module.</summary>
-internal sealed class SqliteEmrDatabase : IEmrDatabase
+/// <summary>
+/// The embedded SQLite database in the data folder, shared by the host and every module: its connections,
+/// its context configuration and its write gate. Modules see it through <see cref="EmrDatabase"/>.
+/// </summary>
+internal sealed class SqliteEmrDatabase
 {
     private readonly WriteGateInterceptor _gateInterceptor;
 
@@ -26,7 +29,7 @@ internal sealed class SqliteEmrDatabase : IEmrDatabase
         }.ToString();
     }
 
-    public string Provider => "sqlite";
+    public const string Provider = "sqlite";
 
     public string ConnectionString { get; }
 

@@ -100,11 +100,12 @@ internal static class EmrHost
         services.AddSingleton<IPublicOrigin>(new PublicOrigin(settings.PublicOrigin));
         AddRequestOriginServices(services, settings);
         services.AddSingleton(database);
-        services.AddSingleton<IEmrDatabase>(database);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CoreWrites>();
         services.AddSingleton<RecentPatients>();
-        services.AddSingleton<IRecordWriter, SqliteRecordWriter>();
+        services.AddSingleton<SqliteRecordWriter>();
+        services.AddSingleton<IRecordWriter>(provider => provider.GetRequiredService<SqliteRecordWriter>());
+        services.AddSingleton<IEmrDatabase, EmrDatabase>();
         // Pooled: every request resolves record services, and a fresh context costs more than a cached read.
         services.AddDbContextPool<CoreDbContext>(
             (provider, options) => database.Configure(options.AddInterceptors(provider.GetRequiredService<CoreWrites>()), CoreDbContext.MigrationsOwner));

@@ -1,15 +1,13 @@
 using System.Data.Common;
-using System.Runtime.Loader;
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModularEmr.Modules.OAuth2.Data;
+using ModularEmr.Sdk.Data;
 using OpenIddict.EntityFrameworkCore;
 using OpenIddict.EntityFrameworkCore.Models;
 
@@ -52,30 +50,14 @@ public sealed class GroupCommitTokenStore(
 }
 
 /// <summary>
-/// Inserts token entries in batches: whatever entries arrive while one transaction commits go into the
-/// next, so many requests share one fsync (SQLite commits FULL). A failed batch is retried one entry at a
-/// time, so one bad entry fails only its own request.
+/// Inserts token entries through the database's write path (<see cref="IEmrDatabase.WriteAsync{T}"/>): on the
+/// embedded database the entries of concurrent requests, and the record writes beside them, share one commit
+/// and one fsync (SQLite commits FULL). An entry is answered only once durable, and a failed entry fails only
+/// its own request.
 /// </summary>
-public sealed partial class TokenEntryWriter : IAsyncDisposable
+public sealed class TokenEntryWriter(IServiceScopeFactory scopes, IEmrDatabase database)
 {
-    private const int MaxBatch = 256;
-
-    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly IServiceScopeFactory _scopes;
-    private readonly ILogger<TokenEntryWriter> _logger;
-    private readonly Task _loop;
     private TokenInsert? _insert;
-
-    public TokenEntryWriter(IServiceScopeFactory scopes, ILogger<TokenEntryWriter> logger)
-    {
-        _scopes = scopes;
-        _logger = logger;
-        // The loop outlives the request that first needed it: it must not carry that request's context.
-        using (ExecutionContext.SuppressFlow())
-        {
-            _loop = Task.Run(WriteAsync);
-        }
-    }
 
     /// <summary>A token entry as its own row: the stored columns, and its relations as foreign keys.</summary>
     public static TokenRow Row(OpenIddictEntityFrameworkCoreToken token) =>
@@ -83,105 +65,25 @@ public sealed partial class TokenEntryWriter : IAsyncDisposable
 
     public async Task InsertAsync(TokenRow row, CancellationToken cancellationToken)
     {
-        var pending = new Pending(row, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_pending.Writer.TryWrite(pending))
-        {
-            throw new InvalidOperationException("The server is stopping; no more tokens are issued.");
-        }
+        var insert = _insert ??= await ReadInsertAsync();
 
-        await pending.Written.Task.WaitAsync(cancellationToken);
+        // One INSERT bound by hand: EF's change tracking and command building cost more than SQLite's own
+        // work for these rows, and nothing tracks them afterwards.
+        await database.WriteAsync(
+            async (connection, transaction, token) =>
+            {
+                await using var command = insert.Command(connection, transaction);
+                insert.Bind(command, row);
+                return await command.ExecuteNonQueryAsync(token);
+            },
+            cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task<TokenInsert> ReadInsertAsync()
     {
-        _pending.Writer.TryComplete();
-        await _loop;
+        await using var scope = scopes.CreateAsyncScope();
+        return TokenInsert.From(scope.ServiceProvider.GetRequiredService<OAuth2DbContext>());
     }
-
-    private async Task WriteAsync()
-    {
-        // The entity types live in this module's load context.
-        using var reflection = AssemblyLoadContext.EnterContextualReflection(typeof(TokenEntryWriter).Assembly);
-        var batch = new List<Pending>(MaxBatch);
-        while (await _pending.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            // Whatever fails is handed to the requests waiting for their entries (they answer 500), never
-            // dropped: the loop itself must outlive any one failure, or every later token request would hang.
-            try
-            {
-                await SaveAsync(batch);
-                batch.ForEach(p => p.Written.TrySetResult());
-            }
-            catch (Exception exception) when (batch.Count > 1)
-            {
-                BatchFailed(_logger, batch.Count, exception);
-                foreach (var pending in batch)
-                {
-                    await SaveOneAsync(pending);
-                }
-            }
-            catch (Exception exception)
-            {
-                batch[0].Written.TrySetException(exception);
-            }
-
-            batch.Clear();
-        }
-    }
-
-    private async Task SaveOneAsync(Pending pending)
-    {
-        try
-        {
-            await SaveAsync([pending]);
-            pending.Written.TrySetResult();
-        }
-        catch (Exception exception)
-        {
-            pending.Written.TrySetException(exception);
-        }
-    }
-
-    private async Task SaveAsync(IReadOnlyList<Pending> batch)
-    {
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OAuth2DbContext>();
-        _insert ??= TokenInsert.From(db);
-
-        // One INSERT command, rebound for each entry (SQLite reuses its compiled statement): EF's change
-        // tracking and command building cost more than SQLite's own work for these rows, and nothing
-        // tracks them afterwards.
-        await db.Database.OpenConnectionAsync();
-        try
-        {
-            // Begun through EF, so the host's write gate sees it: the batch waits its turn asynchronously
-            // instead of in SQLite's busy handler.
-            var connection = db.Database.GetDbConnection();
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await using var command = _insert.Command(connection, transaction.GetDbTransaction());
-            foreach (var (row, _) in batch)
-            {
-                _insert.Bind(command, row);
-                await command.ExecuteNonQueryAsync();
-            }
-
-            await transaction.CommitAsync();
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} token entries failed; writing them one by one")]
-    private static partial void BatchFailed(ILogger logger, int count, Exception exception);
-
-    private sealed record Pending(TokenRow Row, TaskCompletionSource Written);
 }
 
 /// <summary>A token entry ready to insert.</summary>

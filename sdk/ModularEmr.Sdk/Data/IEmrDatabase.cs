@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace ModularEmr.Sdk.Data;
@@ -16,4 +17,19 @@ public interface IEmrDatabase
     /// <paramref name="moduleId"/>, so a module's migrations never mix with another's.
     /// </summary>
     void Configure(DbContextOptionsBuilder options, string moduleId);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the database's write path and returns its result once what it wrote
+    /// is durable. The provider chooses how: the embedded database runs concurrent writes one after another
+    /// in one shared transaction, each in a savepoint, and commits them with one fsync. Work that throws
+    /// leaves nothing behind and its exception is rethrown; the others are unaffected.
+    /// </summary>
+    /// <remarks>
+    /// Use it for writes on a hot path (one per request under load); an ordinary SaveChanges also works and
+    /// waits its turn. The work may run more than once (after a failed shared commit it runs again alone),
+    /// so it must not have effects outside the connection it is given, and it must use only that connection
+    /// and transaction. Added in sdk 1.2.0.
+    /// </remarks>
+    /// <exception cref="RecordNotSavedException">The commit failed; nothing of the work was stored.</exception>
+    Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default);
 }

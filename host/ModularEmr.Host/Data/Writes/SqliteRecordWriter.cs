@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,8 @@ using ModularEmr.Sdk.Data;
 namespace ModularEmr.Host.Data.Writes;
 
 /// <summary>
-/// Group commit for the embedded database. Record writes queue here; one loop takes whatever has queued,
+/// Group commit for the embedded database. Record writes, and modules' writes through
+/// <see cref="IEmrDatabase.WriteAsync{T}"/> (token entries), queue here; one loop takes whatever has queued,
 /// opens one transaction on its own connection, runs each unit inside a savepoint, and commits once, so
 /// concurrent writers share one fsync (synchronous=FULL stays: an acknowledged write is on disk). A unit
 /// that throws is rolled back to its savepoint and answered at once; the others are answered after the
@@ -52,9 +54,15 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
         }
     }
 
-    public async Task<T> WriteAsync<T>(Func<CoreDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<T>(Func<CoreDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        EnqueueAsync(new WriteUnit<T>((db, _, token) => work(db, token), cancellationToken));
+
+    /// <summary>A module's write (<see cref="IEmrDatabase.WriteAsync{T}"/>): on the shared connection and transaction, in its own savepoint.</summary>
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        EnqueueAsync(new WriteUnit<T>((_, transaction, token) => work(transaction.Connection!, transaction, token), cancellationToken));
+
+    private async Task<T> EnqueueAsync<T>(WriteUnit<T> unit)
     {
-        var unit = new WriteUnit<T>(work, cancellationToken);
         if (!_queue.Writer.TryWrite(unit))
         {
             throw new RecordNotSavedException("The server is stopping; nothing was written.", new ObjectDisposedException(nameof(SqliteRecordWriter)));
@@ -149,7 +157,7 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
                 await transaction.SaveAsync(Savepoint);
                 try
                 {
-                    await unit.RunAsync(_db);
+                    await unit.RunAsync(_db, transaction);
                     await transaction.ReleaseAsync(Savepoint);
                     _db.Changes.AddTo(changes);
                     ran.Add(unit);

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace ModularEmr.Host.Data.Writes;
 
 /// <summary>A queued write of <see cref="SqliteRecordWriter"/>: the work, and the answer its caller awaits.</summary>
@@ -7,8 +9,8 @@ internal abstract class WriteUnit(CancellationToken cancellationToken)
 
     public abstract bool Answered { get; }
 
-    /// <summary>Runs the work; its result is kept until <see cref="Complete"/> (after the commit).</summary>
-    public abstract Task RunAsync(CoreDbContext db);
+    /// <summary>Runs the work in the shared transaction; its result is kept until <see cref="Complete"/> (after the commit).</summary>
+    public abstract Task RunAsync(CoreDbContext db, SqliteTransaction transaction);
 
     public abstract void Complete();
 

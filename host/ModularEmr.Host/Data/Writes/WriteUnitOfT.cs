@@ -1,7 +1,9 @@
+using Microsoft.Data.Sqlite;
+
 namespace ModularEmr.Host.Data.Writes;
 
 /// <summary>A <see cref="WriteUnit"/> whose work returns a <typeparamref name="T"/>.</summary>
-internal sealed class WriteUnit<T>(Func<CoreDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+internal sealed class WriteUnit<T>(Func<CoreDbContext, SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     : WriteUnit(cancellationToken)
 {
     private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -11,7 +13,7 @@ internal sealed class WriteUnit<T>(Func<CoreDbContext, CancellationToken, Task<T
 
     public override bool Answered => _answer.Task.IsCompleted;
 
-    public override async Task RunAsync(CoreDbContext db) => _result = await work(db, CancellationToken);
+    public override async Task RunAsync(CoreDbContext db, SqliteTransaction transaction) => _result = await work(db, transaction, CancellationToken);
 
     public override void Complete() => _answer.TrySetResult(_result!);
 
