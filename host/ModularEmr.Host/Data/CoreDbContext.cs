@@ -74,8 +74,11 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
             name.Property(n => n.FamilyName2).HasMaxLength(50);
             name.Property(n => n.FamilyNameSuffix).HasMaxLength(50);
             name.Property(n => n.Degree).HasMaxLength(50);
-            // Moving the preferred mark finds the person's preferred name without reading all their names.
-            name.HasIndex(n => new { n.PersonId, n.Preferred });
+            // Moving the preferred mark finds the person's preferred name without reading all their names:
+            // SQLite uses a partial index for "person_id = ? AND preferred", which is how EF writes the
+            // query; a plain (person_id, preferred) index would not serve a bare boolean term.
+            name.HasIndex(n => n.PersonId);
+            name.HasIndex(n => n.PersonId, "IX_person_name_preferred").HasFilter("preferred");
             name.HasIndex(n => n.FamilyName);
             name.HasIndex(n => n.GivenName);
         });
@@ -116,8 +119,9 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
             identifier.ToTable("patient_identifier");
             Audited(identifier);
             identifier.Property(i => i.Identifier).HasMaxLength(50);
-            // An identifier names one patient: unique among identifiers in use, whatever checks writers make first.
-            identifier.HasIndex(i => new { i.IdentifierTypeId, i.Identifier }).IsUnique().HasFilter("voided = 0");
+            // An identifier names one patient: unique among identifiers in use, whatever checks writers make
+            // first. The filter is written as EF writes "!Voided", so SQLite also serves lookups from it.
+            identifier.HasIndex(i => new { i.IdentifierTypeId, i.Identifier }).IsUnique().HasFilter("NOT voided");
         });
 
         modelBuilder.Entity<UserAccount>(user =>

@@ -91,7 +91,7 @@ public sealed class ConcurrentWriteTests : IAsyncLifetime
         // A writer the host's checks cannot see (another process on the file) meets the index.
         var refused = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => Database.QueryAsync(
             _oauth.Host.DatabaseFile,
-            "INSERT INTO patient_identifier (uuid, patient_id, identifier, identifier_type_id, preferred, date_created, voided) SELECT lower(hex(randomblob(16))), patient_id, identifier, identifier_type_id, 0, 0, 0 FROM patient_identifier WHERE voided = 0 LIMIT 1"));
+            "INSERT INTO patient_identifier (uuid, patient_id, identifier, identifier_type_id, preferred, date_created, voided) SELECT lower(hex(randomblob(16))), patient_id, identifier, identifier_type_id, 0, 0, 0 FROM patient_identifier WHERE NOT voided LIMIT 1"));
         Assert.Equal(2067, refused.SqliteExtendedErrorCode);
     }
 

@@ -148,7 +148,7 @@ namespace ModularEmr.Host.Data.Migrations
 
                     b.HasIndex("IdentifierTypeId", "Identifier")
                         .IsUnique()
-                        .HasFilter("voided = 0");
+                        .HasFilter("NOT voided");
 
                     b.ToTable("patient_identifier", (string)null);
                 });
@@ -472,10 +472,13 @@ namespace ModularEmr.Host.Data.Migrations
 
                     b.HasIndex("GivenName");
 
+                    b.HasIndex("PersonId");
+
                     b.HasIndex("Uuid")
                         .IsUnique();
 
-                    b.HasIndex("PersonId", "Preferred");
+                    b.HasIndex(new[] { "PersonId" }, "IX_person_name_preferred")
+                        .HasFilter("preferred");
 
                     b.ToTable("person_name", (string)null);
                 });

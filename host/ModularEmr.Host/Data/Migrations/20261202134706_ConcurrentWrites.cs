@@ -11,41 +11,33 @@ namespace ModularEmr.Host.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_person_name_person_id",
-                table: "person_name");
-
-            migrationBuilder.DropIndex(
                 name: "IX_patient_identifier_identifier_type_id_identifier",
                 table: "patient_identifier");
 
             migrationBuilder.CreateIndex(
-                name: "IX_person_name_person_id_preferred",
+                name: "IX_person_name_preferred",
                 table: "person_name",
-                columns: new[] { "person_id", "preferred" });
+                column: "person_id",
+                filter: "preferred");
 
             migrationBuilder.CreateIndex(
                 name: "IX_patient_identifier_identifier_type_id_identifier",
                 table: "patient_identifier",
                 columns: new[] { "identifier_type_id", "identifier" },
                 unique: true,
-                filter: "voided = 0");
+                filter: "NOT voided");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_person_name_person_id_preferred",
+                name: "IX_person_name_preferred",
                 table: "person_name");
 
             migrationBuilder.DropIndex(
                 name: "IX_patient_identifier_identifier_type_id_identifier",
                 table: "patient_identifier");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_person_name_person_id",
-                table: "person_name",
-                column: "person_id");
 
             migrationBuilder.CreateIndex(
                 name: "IX_patient_identifier_identifier_type_id_identifier",

@@ -11,7 +11,7 @@ using ModularEmr.Host.Data;
 namespace ModularEmr.Host.Data.Migrations
 {
     [DbContext(typeof(CoreDbContext))]
-    [Migration("20261202132346_ConcurrentWrites")]
+    [Migration("20261202134706_ConcurrentWrites")]
     partial class ConcurrentWrites
     {
         /// <inheritdoc />
@@ -151,7 +151,7 @@ namespace ModularEmr.Host.Data.Migrations
 
                     b.HasIndex("IdentifierTypeId", "Identifier")
                         .IsUnique()
-                        .HasFilter("voided = 0");
+                        .HasFilter("NOT voided");
 
                     b.ToTable("patient_identifier", (string)null);
                 });
@@ -475,10 +475,13 @@ namespace ModularEmr.Host.Data.Migrations
 
                     b.HasIndex("GivenName");
 
+                    b.HasIndex("PersonId");
+
                     b.HasIndex("Uuid")
                         .IsUnique();
 
-                    b.HasIndex("PersonId", "Preferred");
+                    b.HasIndex(new[] { "PersonId" }, "IX_person_name_preferred")
+                        .HasFilter("preferred");
 
                     b.ToTable("person_name", (string)null);
                 });
