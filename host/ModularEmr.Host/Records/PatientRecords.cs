@@ -104,7 +104,9 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
     {
         var actor = await ActorAsync(actingUserUuid, cancellationToken);
         await writer.WriteAsync((db, token) => UpdateAsync(db, uuid, update, expectedVersion, actor, token), cancellationToken);
-        return (await GetAsync(uuid, cancellationToken))!;
+
+        // Committed: the answer is read to the end even if the caller has gone, never reported as a failure.
+        return (await GetAsync(uuid, CancellationToken.None))!;
     }
 
     /// <summary>The update as one unit of the record writer: the version check, the merge and the save see one state.</summary>
@@ -223,7 +225,7 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
     {
         var actor = await ActorAsync(actingUserUuid, cancellationToken);
         var created = await writer.WriteAsync((db, token) => CreateAsync(db, patient, actor, token), cancellationToken);
-        return (await GetAsync(created, cancellationToken))!;
+        return (await GetAsync(created, CancellationToken.None))!;
     }
 
     /// <summary>
@@ -245,9 +247,16 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
 
         var typeNames = patient.Identifiers.Select(i => i.TypeName).Distinct().ToList();
         var types = await db.PatientIdentifierTypes.Where(t => typeNames.Contains(t.Name) && !t.Retired).ToDictionaryAsync(t => t.Name, cancellationToken);
+        var given = new HashSet<(string, string)>();
         for (var i = 0; i < patient.Identifiers.Count; i++)
         {
             var identifier = patient.Identifiers[i];
+            if (identifier.Value is { } value && !given.Add((identifier.TypeName, value.Trim())))
+            {
+                errors.Add($"identifiers[{i}].identifier", $"identifier '{value.Trim()}' of type '{identifier.TypeName}' appears more than once");
+                continue;
+            }
+
             if (string.IsNullOrWhiteSpace(identifier.Value) || identifier.Value.Trim().Length > 50)
             {
                 errors.Add($"identifiers[{i}].identifier", "identifier is required and at most 50 characters");

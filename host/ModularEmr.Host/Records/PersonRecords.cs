@@ -135,7 +135,7 @@ internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, Time
                 return changed;
             }),
             cancellationToken);
-        return RecordMapping.ToRecord(changed, await RecordMapping.UserUuidsAsync(db, [changed.Person], cancellationToken));
+        return RecordMapping.ToRecord(changed, await RecordMapping.UserUuidsAsync(db, [changed.Person], CancellationToken.None));
     }
 
     /// <summary>

@@ -86,6 +86,21 @@ public sealed class ConcurrentWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_patient_naming_one_identifier_twice_is_refused_with_that_reason()
+    {
+        var response = await _oauth.SendAsync(HttpMethod.Post, "/ws/fhir/Patient", _fhirToken, new Patient
+        {
+            Name = [new HumanName { Family = "Echo", Given = ["Twice"], Use = HumanName.NameUse.Official }],
+            Identifier = [new Identifier("https://modularemr.org/fhir/identifier/national-id", "NID-ECHO"), new Identifier("https://modularemr.org/fhir/identifier/national-id", "NID-ECHO")],
+        });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var outcome = await response.ResourceAsync<OperationOutcome>();
+        Assert.Contains(outcome.Issue, issue => issue.Diagnostics?.Contains("appears more than once", StringComparison.Ordinal) == true);
+        Assert.Equal(["0"], await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT count(*) FROM patient_identifier WHERE identifier = 'NID-ECHO'"));
+    }
+
+    [Fact]
     public async Task The_unique_index_refuses_a_second_identifier_in_use_even_when_no_check_ran_first()
     {
         // A writer the host's checks cannot see (another process on the file) meets the index.

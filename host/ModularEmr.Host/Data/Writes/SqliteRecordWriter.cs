@@ -95,8 +95,10 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
             {
                 await CommitTogetherAsync(batch);
             }
-            catch (Exception exception) when (batch.Count > 1)
+            catch (Exception exception) when (batch.Count > 1 && batch.Any(u => u.Ran))
             {
+                // The shared commit (or a savepoint) failed: each unit runs again alone, so only the write
+                // that cannot commit fails.
                 BatchFailed(_logger, batch.Count, exception);
                 foreach (var unit in batch.Where(u => !u.Answered))
                 {
@@ -105,7 +107,12 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
             }
             catch (Exception exception)
             {
-                batch[0].Fail(NotSaved(exception));
+                // Nothing ran (the gate timed out, the database could not be opened): running the units
+                // one by one would only repeat the wait for each.
+                foreach (var unit in batch.Where(u => !u.Answered))
+                {
+                    unit.Fail(NotSaved(exception));
+                }
             }
 
             batch.Clear();
@@ -138,6 +145,7 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
         try
         {
             var ran = new List<WriteUnit>(batch.Count);
+            var refused = new List<(WriteUnit Unit, Exception Refusal)>();
             var changes = new PersonChanges();
             foreach (var unit in batch)
             {
@@ -164,10 +172,12 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
                 }
                 catch (Exception refusal)
                 {
-                    // Whatever the unit did is undone; the transaction goes on for the others.
+                    // Whatever the unit did is undone; the transaction goes on for the others. The refusal
+                    // waits for the commit too: it may rest on an earlier unit's write, and if the commit
+                    // fails that write never happened, so the unit runs again alone.
                     await transaction.RollbackAsync(Savepoint);
                     await transaction.ReleaseAsync(Savepoint);
-                    unit.Fail(refusal);
+                    refused.Add((unit, refusal));
                 }
             }
 
@@ -176,6 +186,7 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
             // Signalled after the commit and before any answer: a client that has its answer reads the change.
             _recent.Forget(changes);
             ran.ForEach(unit => unit.Complete());
+            refused.ForEach(unit => unit.Unit.Fail(unit.Refusal));
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -11,30 +12,62 @@ namespace ModularEmr.Host.Data.Writes;
 /// </summary>
 internal sealed class WriteGateInterceptor(WriteGate gate) : IDbTransactionInterceptor, IDbConnectionInterceptor, ISaveChangesInterceptor, IDbCommandInterceptor
 {
+    // Weak: a transaction disposed without commit or rollback raises no event and must not be kept alive.
+    private readonly ConditionalWeakTable<DbTransaction, DbConnection> _connections = [];
+
+    // The transaction is begun here, inside the gate, rather than left to EF: EF raises no event when BEGIN
+    // fails (a cancelled request, another process holding the lock), and the gate would stay entered.
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
         await gate.EnterAsync(connection, cancellationToken);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(Opened(await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken), connection));
+        }
+        catch
+        {
+            gate.Exit(connection);
+            throw;
+        }
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
         gate.Enter(connection);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(Opened(connection.BeginTransaction(eventData.IsolationLevel), connection));
+        }
+        catch
+        {
+            gate.Exit(connection);
+            throw;
+        }
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Exit(eventData.Context);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(transaction, eventData.Context);
 
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => ExitAsync(eventData.Context);
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => EndedAsync(transaction, eventData.Context);
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Exit(eventData.Context);
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Ended(transaction, eventData.Context);
 
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => ExitAsync(eventData.Context);
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => EndedAsync(transaction, eventData.Context);
 
-    // A failed begin, commit or rollback: SQLite has ended or will end the transaction with the connection.
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Exit(eventData.Context);
+    // A failed commit or rollback ends the transaction (what SQLite left open is rolled back when it is
+    // disposed); a failed savepoint does not, and the gate stays entered until the transaction ends.
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
+    {
+        if (eventData.Action is "Commit" or "Rollback")
+        {
+            Ended(transaction, eventData.Context);
+        }
+    }
 
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default) => ExitAsync(eventData.Context);
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionFailed(transaction, eventData);
+        return Task.CompletedTask;
+    }
 
     public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => gate.ExitAll(connection);
 
@@ -179,17 +212,28 @@ internal sealed class WriteGateInterceptor(WriteGate gate) : IDbTransactionInter
         }
     }
 
-    private void Exit(DbContext? context)
+    private DbTransaction Opened(DbTransaction transaction, DbConnection connection)
     {
-        if (context is not null)
+        // A committed SqliteTransaction forgets its connection; the gate is keyed by it.
+        _connections.AddOrUpdate(transaction, connection);
+        return transaction;
+    }
+
+    private void Ended(DbTransaction transaction, DbContext? context)
+    {
+        if (_connections.TryGetValue(transaction, out var connection) && _connections.Remove(transaction))
+        {
+            gate.Exit(connection);
+        }
+        else if (context is not null)
         {
             gate.Exit(context.Database.GetDbConnection());
         }
     }
 
-    private Task ExitAsync(DbContext? context)
+    private Task EndedAsync(DbTransaction transaction, DbContext? context)
     {
-        Exit(context);
+        Ended(transaction, context);
         return Task.CompletedTask;
     }
 }

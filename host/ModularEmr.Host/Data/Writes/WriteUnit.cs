@@ -9,6 +9,9 @@ internal abstract class WriteUnit(CancellationToken cancellationToken)
 
     public abstract bool Answered { get; }
 
+    /// <summary>Whether the work has started at least once (so a failed batch was not a failure to begin).</summary>
+    public bool Ran { get; protected set; }
+
     /// <summary>Runs the work in the shared transaction; its result is kept until <see cref="Complete"/> (after the commit).</summary>
     public abstract Task RunAsync(CoreDbContext db, SqliteTransaction transaction);
 

@@ -13,7 +13,11 @@ internal sealed class WriteUnit<T>(Func<CoreDbContext, SqliteTransaction, Cancel
 
     public override bool Answered => _answer.Task.IsCompleted;
 
-    public override async Task RunAsync(CoreDbContext db, SqliteTransaction transaction) => _result = await work(db, transaction, CancellationToken);
+    public override async Task RunAsync(CoreDbContext db, SqliteTransaction transaction)
+    {
+        Ran = true;
+        _result = await work(db, transaction, CancellationToken);
+    }
 
     public override void Complete() => _answer.TrySetResult(_result!);
 
