@@ -6,9 +6,9 @@ namespace ModularEmr.Host.Data.Writes;
 
 /// <summary>
 /// One writer at a time on the embedded database, awaited instead of slept on. SQLite lets one connection
-/// write at a time, and Microsoft.Data.Sqlite waits out a busy database by sleeping the calling thread
-/// (150 ms a turn): under concurrent writers that parks thread-pool threads until reads and token requests
-/// starve too. Every write through EF Core (<see cref="WriteGateInterceptor"/>) and every batch of the record
+/// write at a time, and Microsoft.Data.Sqlite waits out a busy database by retrying on the calling thread
+/// until the command timeout, blocking it: under concurrent writers that parks thread-pool threads until
+/// reads and token requests starve too. Every write through EF Core (<see cref="WriteGateInterceptor"/>) and every batch of the record
 /// writer (<see cref="SqliteRecordWriter"/>) enters this gate asynchronously before SQLite's lock is asked
 /// for, so SQLite never finds the database busy from inside this process.
 /// </summary>
