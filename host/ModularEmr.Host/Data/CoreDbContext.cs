@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ModularEmr.Host.Records.Search;
 
 namespace ModularEmr.Host.Data;
 
@@ -29,15 +30,37 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
 
     internal Writes.PersonChanges Changes { get; } = new();
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         if (CollectsChanges)
         {
             Changes.Collect(ChangeTracker);
         }
 
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var names = SearchKeys.Stamp(ChangeTracker);
+        if (names.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        // The names and their persons' sort order commit together, in the caller's transaction or in one of their own.
+        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        await using (own)
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await SearchKeys.SortAsync(this, names, cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return saved;
+        }
     }
+
+    /// <summary>Every save goes through <see cref="SaveChangesAsync(bool, CancellationToken)"/>, which keeps the search columns.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Save the core data asynchronously: SaveChangesAsync keeps the search keys in step.");
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -57,6 +80,9 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
             Audited(person);
             person.Property(p => p.Gender).HasMaxLength(50).IsRequired();
             person.Property(p => p.Version).IsConcurrencyToken();
+            // Searches read pages in this order straight from the index (see Records.Search).
+            person.HasIndex(p => new { p.SortFamily, p.SortGiven, p.Id });
+            person.HasIndex(p => p.Birthdate);
             person.HasMany(p => p.Names).WithOne(n => n.Person).HasForeignKey(n => n.PersonId);
             person.HasMany(p => p.Addresses).WithOne(a => a.Person).HasForeignKey(a => a.PersonId);
         });
@@ -79,8 +105,12 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
             // query; a plain (person_id, preferred) index would not serve a bare boolean term.
             name.HasIndex(n => n.PersonId);
             name.HasIndex(n => n.PersonId, "IX_person_name_preferred").HasFilter("preferred");
-            name.HasIndex(n => n.FamilyName);
-            name.HasIndex(n => n.GivenName);
+            // Prefix searches are index ranges over the folded keys (Records.Search.NameKey); a voided name
+            // has none, so the ranges hold live names only.
+            name.HasIndex(n => n.GivenKey);
+            name.HasIndex(n => n.MiddleKey);
+            name.HasIndex(n => n.FamilyKey);
+            name.HasIndex(n => n.Family2Key);
         });
 
         modelBuilder.Entity<PersonAddress>(address =>
@@ -122,6 +152,8 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
             // An identifier names one patient: unique among identifiers in use, whatever checks writers make
             // first. The filter is written as EF writes "!Voided", so SQLite also serves lookups from it.
             identifier.HasIndex(i => new { i.IdentifierTypeId, i.Identifier }).IsUnique().HasFilter("NOT voided");
+            // A search by value alone, whatever the system.
+            identifier.HasIndex(i => i.Identifier);
         });
 
         modelBuilder.Entity<UserAccount>(user =>

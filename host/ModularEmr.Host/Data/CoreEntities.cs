@@ -28,6 +28,15 @@ internal sealed class Person : AuditedData
     /// <summary>Raised by every change to the person, its names or addresses; the optimistic concurrency token.</summary>
     public int Version { get; set; } = 1;
 
+    /// <summary>
+    /// The preferred name's family key then given key (empty without one): the search order, stored and
+    /// indexed so a page of a million matches is read in order instead of sorted. Kept by <see cref="CoreDbContext"/>.
+    /// </summary>
+    public string SortFamily { get; set; } = string.Empty;
+
+    /// <inheritdoc cref="SortFamily"/>
+    public string SortGiven { get; set; } = string.Empty;
+
     public List<PersonName> Names { get; set; } = [];
     public List<PersonAddress> Addresses { get; set; } = [];
     public Patient? Patient { get; set; }
@@ -46,6 +55,13 @@ internal sealed class PersonName : AuditedData
     public string? FamilyName2 { get; set; }
     public string? FamilyNameSuffix { get; set; }
     public string? Degree { get; set; }
+
+    // The searchable keys of the parts (see Records.Search.NameKey), null while the name is voided so that
+    // an index range finds live names only. Set from the parts on every save by CoreDbContext.
+    public string? GivenKey { get; set; }
+    public string? MiddleKey { get; set; }
+    public string? FamilyKey { get; set; }
+    public string? Family2Key { get; set; }
 }
 
 internal sealed class PersonAddress : AuditedData

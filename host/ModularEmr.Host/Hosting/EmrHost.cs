@@ -9,6 +9,7 @@ using ModularEmr.Host.Data.Writes;
 using ModularEmr.Host.Demo;
 using ModularEmr.Host.Modules;
 using ModularEmr.Host.Records;
+using ModularEmr.Host.Records.Search;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
 using ModularEmr.Sdk.Modules;
@@ -220,6 +221,7 @@ internal static class EmrHost
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CoreDbContext>();
         await db.Database.MigrateAsync(cancellationToken);
+        await SearchKeys.BackfillAsync(db, cancellationToken);
         await CoreMetadata.EnsureAsync(db, cancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ModularEmr.Host.Data;
 using ModularEmr.Host.Data.Writes;
+using ModularEmr.Host.Records.Search;
 using ModularEmr.Sdk.Data;
 
 namespace ModularEmr.Host.Records;
@@ -32,12 +33,18 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
     public async Task<Page<PatientRecord>> SearchAsync(RecordQuery query, CancellationToken cancellationToken = default)
     {
         var text = query.Text?.Trim();
-        var byName = RecordSearch.ByName(db.Persons.AsNoTracking().Where(p => p.Patient != null), query).Select(p => p.Id);
-        var byIdentifier = db.PatientIdentifiers.Where(i => !i.Voided && i.Identifier == text).Select(i => i.PatientId);
-        var ids = string.IsNullOrEmpty(text) ? byName : byName.Union(byIdentifier);
-        var matches = db.Persons.AsNoTracking().Where(p => ids.Contains(p.Id) && (query.IncludeVoided || !p.Patient!.Voided));
+        var patients = db.Persons.AsNoTracking().Where(p => p.Patient != null && (query.IncludeVoided || (!p.Patient.Voided && !p.Voided)));
+        var matches = RecordSearch.ByWords(db, patients, text);
+        if (!string.IsNullOrEmpty(text))
+        {
+            // The whole text may instead be an identifier (OpenMRS's patient search does both).
+            var byIdentifier = db.PatientIdentifiers.Where(i => i.Identifier == text && !i.Voided).Select(i => i.PatientId);
+            var byName = matches.Select(p => p.Id);
+            matches = patients.Where(p => byName.Union(byIdentifier).Contains(p.Id));
+        }
 
-        return await PageAsync(matches, query.StartIndex, query.Limit, cancellationToken);
+        var total = query.CountTotal ? TotalMode.Accurate : TotalMode.None;
+        return await PageAsync(await SearchPage.ReadAsync(matches, query.StartIndex, query.Limit, null, null, total, cancellationToken), cancellationToken);
     }
 
     public async Task<Page<PatientRecord>> FindAsync(PatientCriteria criteria, CancellationToken cancellationToken = default)
@@ -50,25 +57,31 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
 
         if (criteria.IdentifierValue is { } value)
         {
-            var system = criteria.IdentifierSystem;
-            persons = persons.Where(p => p.Patient!.Identifiers.Any(i => !i.Voided && i.Identifier == value && (system == null || i.IdentifierType.SystemUri == system)));
+            var identifiers = db.PatientIdentifiers.Where(i => i.Identifier == value && !i.Voided);
+            if (criteria.IdentifierSystem is { } system)
+            {
+                identifiers = identifiers.Where(i => i.IdentifierType.SystemUri == system);
+            }
+
+            var ids = identifiers.Select(i => i.PatientId);
+            persons = persons.Where(p => ids.Contains(p.Id));
         }
 
         if (criteria.Name is { } name)
         {
-            persons = RecordSearch.ByName(persons, new RecordQuery(name));
+            persons = criteria.NameMatch == StringMatch.Prefix
+                ? RecordSearch.ByWords(db, persons, name)
+                : Having(persons, RecordSearch.Named(db, name, NamePart.Any, criteria.NameMatch));
         }
 
         if (criteria.Family is { } family)
         {
-            var pattern = RecordSearch.Escape(family) + "%";
-            persons = persons.Where(p => p.Names.Any(n => !n.Voided && (EF.Functions.Like(n.FamilyName!, pattern, "\\") || EF.Functions.Like(n.FamilyName2!, pattern, "\\"))));
+            persons = Having(persons, RecordSearch.Named(db, family, NamePart.Family, criteria.FamilyMatch));
         }
 
         if (criteria.Given is { } given)
         {
-            var pattern = RecordSearch.Escape(given) + "%";
-            persons = persons.Where(p => p.Names.Any(n => !n.Voided && (EF.Functions.Like(n.GivenName!, pattern, "\\") || EF.Functions.Like(n.MiddleName!, pattern, "\\"))));
+            persons = Having(persons, RecordSearch.Named(db, given, NamePart.Given, criteria.GivenMatch));
         }
 
         if (criteria.Gender is { } gender)
@@ -86,18 +99,20 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
             persons = persons.Where(p => p.Birthdate <= before);
         }
 
-        return await PageAsync(persons, criteria.Offset, criteria.Count, cancellationToken);
+        var page = await SearchPage.ReadAsync(persons, criteria.Offset, criteria.Count, criteria.After, criteria.Before, criteria.Total, cancellationToken);
+        return await PageAsync(page, cancellationToken);
+
+        static IQueryable<Person> Having(IQueryable<Person> persons, IQueryable<int> ids) => persons.Where(p => ids.Contains(p.Id));
     }
 
-    /// <summary>One page of the matching patients in name order, with the total count of matches.</summary>
-    private async Task<Page<PatientRecord>> PageAsync(IQueryable<Person> matches, int offset, int count, CancellationToken cancellationToken)
+    /// <summary>The patients of a page of matches, with their details, in the page's order.</summary>
+    private async Task<Page<PatientRecord>> PageAsync(SearchPage page, CancellationToken cancellationToken)
     {
-        var total = await matches.CountAsync(cancellationToken);
-        var pageIds = await RecordSearch.OrderByName(matches).Skip(offset).Take(count).Select(p => p.Id).ToListAsync(cancellationToken);
+        var pageIds = page.Ids;
         var patients = await WithDetails(db.Patients.AsNoTracking()).Where(p => pageIds.Contains(p.PersonId)).ToListAsync(cancellationToken);
         var users = await RecordMapping.UserUuidsAsync(db, patients.Select(p => p.Person), cancellationToken);
         var byId = patients.ToDictionary(p => p.PersonId);
-        return new Page<PatientRecord>(pageIds.Select(id => RecordMapping.ToRecord(byId[id], users)).ToList(), total);
+        return page.To<PatientRecord>(pageIds.Where(byId.ContainsKey).Select(id => RecordMapping.ToRecord(byId[id], users)).ToList());
     }
 
     public async Task<PatientRecord> UpdateAsync(Guid uuid, PatientUpdate update, int? expectedVersion, Guid? actingUserUuid, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ModularEmr.Host.Data;
 using ModularEmr.Host.Data.Writes;
+using ModularEmr.Host.Records.Search;
 using ModularEmr.Sdk.Data;
 
 namespace ModularEmr.Host.Records;
@@ -19,13 +20,14 @@ internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, Time
 
     public async Task<Page<PersonRecord>> SearchAsync(RecordQuery query, CancellationToken cancellationToken = default)
     {
-        var matches = RecordSearch.ByName(db.Persons.AsNoTracking(), query);
-        var total = await matches.CountAsync(cancellationToken);
-        var page = await WithDetails(RecordSearch.OrderByName(matches))
-            .Skip(query.StartIndex).Take(query.Limit)
-            .ToListAsync(cancellationToken);
-        var users = await RecordMapping.UserUuidsAsync(db, page, cancellationToken);
-        return new Page<PersonRecord>(page.Select(p => RecordMapping.ToRecord(p, users)).ToList(), total);
+        var persons = db.Persons.AsNoTracking().Where(p => query.IncludeVoided || !p.Voided);
+        var matches = RecordSearch.ByWords(db, persons, query.Text);
+        var total = query.CountTotal ? TotalMode.Accurate : TotalMode.None;
+        var page = await SearchPage.ReadAsync(matches, query.StartIndex, query.Limit, null, null, total, cancellationToken);
+        var ids = page.Ids;
+        var found = (await WithDetails(db.Persons.AsNoTracking()).Where(p => ids.Contains(p.Id)).ToListAsync(cancellationToken)).ToDictionary(p => p.Id);
+        var users = await RecordMapping.UserUuidsAsync(db, found.Values, cancellationToken);
+        return page.To<PersonRecord>(ids.Where(found.ContainsKey).Select(id => RecordMapping.ToRecord(found[id], users)).ToList());
     }
 
     public async Task<PersonNameRecord> AddNameAsync(Guid personUuid, PersonNameInput name, Guid? actingUserUuid, CancellationToken cancellationToken = default)

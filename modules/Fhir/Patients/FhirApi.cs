@@ -128,23 +128,37 @@ public static class FhirApi
             criteria = criteria with { Uuids = criteria.Uuids is null || criteria.Uuids.Contains(only) ? [only] : [] };
         }
 
-        var page = await patients.FindAsync(criteria, http.RequestAborted);
+        Page<PatientRecord> page;
+        try
+        {
+            page = await patients.FindAsync(criteria, http.RequestAborted);
+        }
+        catch (RecordValidationException invalid)
+        {
+            return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, invalid.Message);
+        }
+
         var baseUrl = BaseUrl(http.Request);
         var bundle = new Bundle
         {
             Type = Bundle.BundleType.Searchset,
-            Total = page.Total,
+            // Left out when not counted (_total=none, or more matches than an estimate counts).
+            Total = page.TotalKnown ? page.Total : null,
             Meta = new Meta { LastUpdated = DateTimeOffset.UtcNow },
         };
-        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = PageUrl(http.Request, criteria.Offset, criteria.Count) });
-        if (criteria.Offset + criteria.Count < page.Total && criteria.Count > 0)
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = PageUrl(http.Request, keep: true) });
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "first", Url = PageUrl(http.Request) });
+
+        // Next and previous pages are positions in the search order, not offsets: following them costs one
+        // index range however deep the page, and records added meanwhile neither repeat nor skip a match.
+        if (page.NextCursor is { } next && criteria.Count > 0)
         {
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = PageUrl(http.Request, criteria.Offset + criteria.Count, criteria.Count) });
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = PageUrl(http.Request, PatientSearch.After, next) });
         }
 
-        if (criteria.Offset > 0)
+        if (page.PreviousCursor is { } previous && criteria.Count > 0)
         {
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "previous", Url = PageUrl(http.Request, Math.Max(0, criteria.Offset - criteria.Count), criteria.Count) });
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "previous", Url = PageUrl(http.Request, PatientSearch.Before, previous) });
         }
 
         foreach (var record in page.Items)
@@ -359,12 +373,17 @@ public static class FhirApi
     /// <summary>The FHIR base URL clients use: the public origin (never the request's Host header) and <see cref="BasePath"/>.</summary>
     public static string BaseUrl(HttpRequest request) => request.HttpContext.RequestServices.GetRequiredService<IPublicOrigin>().For(request) + BasePath;
 
-    private static string PageUrl(HttpRequest request, int offset, int count)
+    /// <summary>This search's URL: as asked (<paramref name="keep"/>), from the start, or at the page position given.</summary>
+    private static string PageUrl(HttpRequest request, string? position = null, string? cursor = null, bool keep = false)
     {
-        var query = request.Query.Where(q => q.Key is not "_offset" and not "_count")
-            .Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString()))
-            .Append(KeyValuePair.Create("_count", (string?)count.ToString(CultureInfo.InvariantCulture)))
-            .Append(KeyValuePair.Create("_offset", (string?)offset.ToString(CultureInfo.InvariantCulture)));
+        var query = request.Query
+            .Where(q => keep || q.Key is not ("_offset" or PatientSearch.After or PatientSearch.Before))
+            .Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString()));
+        if (position is not null)
+        {
+            query = query.Append(KeyValuePair.Create(position, cursor));
+        }
+
         return $"{BaseUrl(request)}/Patient{QueryString.Create(query)}";
     }
 }

@@ -15,26 +15,62 @@ public static class PatientSearch
     [
         ("_id", "token", "The patient's id (uuid)"),
         ("identifier", "token", "An identifier: value, or system|value"),
-        ("name", "string", "Start of any part of a name"),
-        ("family", "string", "Start of a family name"),
-        ("given", "string", "Start of a given or middle name"),
+        ("name", "string", "Start of any part of a name, ignoring case and accents; :exact for the whole part as written, :contains for anywhere"),
+        ("family", "string", "Start of a family name, ignoring case and accents; :exact and :contains as for name"),
+        ("given", "string", "Start of a given or middle name, ignoring case and accents; :exact and :contains as for name"),
         ("birthdate", "date", "Date of birth, with prefixes eq, lt, gt, le, ge"),
         ("gender", "token", "male | female | other | unknown"),
     ];
 
     /// <summary>Result parameters and formatting switches that are not criteria.</summary>
-    private static readonly HashSet<string> Control = ["_count", "_offset", "_format", "_pretty", "_total"];
+    private static readonly HashSet<string> Control = ["_count", "_offset", "_format", "_pretty", "_total", After, Before];
+
+    /// <summary>The parameters that carry a page position in next and previous links (opaque to clients).</summary>
+    public const string After = "_after";
+
+    /// <inheritdoc cref="After"/>
+    public const string Before = "_before";
+
+    /// <summary>
+    /// <c>_total</c> when the search does not say: the total is given when there are at most
+    /// <see cref="Page{T}.CountLimit"/> matches, and left out rather than paid for with a scan of millions.
+    /// </summary>
+    public const TotalMode DefaultTotal = TotalMode.Estimate;
 
     public sealed record Parsed(PatientCriteria Criteria, IReadOnlyList<string> Unknown, IReadOnlyList<string> Problems);
 
     public static Parsed Parse(IQueryCollection query)
     {
-        var criteria = new PatientCriteria { Count = DefaultCount };
+        var criteria = new PatientCriteria { Count = DefaultCount, Total = DefaultTotal };
         var unknown = new List<string>();
         var problems = new List<string>();
-        foreach (var (key, values) in query)
+        foreach (var (parameter, values) in query)
         {
             var value = values.ToString();
+            var colon = parameter.IndexOf(':', StringComparison.Ordinal);
+            var key = colon < 0 ? parameter : parameter[..colon];
+            var modifier = colon < 0 ? null : parameter[(colon + 1)..];
+            var match = modifier switch
+            {
+                null => StringMatch.Prefix,
+                "exact" when key is "name" or "family" or "given" => StringMatch.Exact,
+                "contains" when key is "name" or "family" or "given" => StringMatch.Contains,
+                _ => (StringMatch?)null,
+            };
+            if (match is null)
+            {
+                if (Supported.Any(p => p.Name == key))
+                {
+                    problems.Add($"{parameter}: the modifier '{modifier}' is not supported on {key} (name, family and given take :exact and :contains)");
+                }
+                else
+                {
+                    unknown.Add(parameter);
+                }
+
+                continue;
+            }
+
             switch (key)
             {
                 case "_id":
@@ -54,13 +90,13 @@ public static class PatientSearch
                         : criteria with { IdentifierSystem = bar == 0 ? null : value[..bar], IdentifierValue = value[(bar + 1)..] };
                     break;
                 case "name":
-                    criteria = criteria with { Name = value };
+                    criteria = criteria with { Name = value, NameMatch = match.Value };
                     break;
                 case "family":
-                    criteria = criteria with { Family = value };
+                    criteria = criteria with { Family = value, FamilyMatch = match.Value };
                     break;
                 case "given":
-                    criteria = criteria with { Given = value };
+                    criteria = criteria with { Given = value, GivenMatch = match.Value };
                     break;
                 case "gender":
                     var gender = value switch { "male" => "M", "female" => "F", "other" => "O", "unknown" => "U", _ => null };
@@ -96,6 +132,21 @@ public static class PatientSearch
                     }
 
                     criteria = criteria with { Offset = offset };
+                    break;
+                case "_total":
+                    TotalMode? total = value switch { "none" => TotalMode.None, "estimate" => TotalMode.Estimate, "accurate" => TotalMode.Accurate, _ => null };
+                    if (total is null)
+                    {
+                        problems.Add($"_total: '{value}' is not one of none, estimate, accurate");
+                    }
+
+                    criteria = criteria with { Total = total ?? DefaultTotal };
+                    break;
+                case After:
+                    criteria = criteria with { After = value };
+                    break;
+                case Before:
+                    criteria = criteria with { Before = value };
                     break;
                 default:
                     if (!Control.Contains(key))

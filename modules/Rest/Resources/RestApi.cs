@@ -86,7 +86,7 @@ public static class RestApi
         }
 
         var (offset, count) = Paging(limit, startIndex);
-        var page = await persons.SearchAsync(new RecordQuery(q, offset, count), http.RequestAborted);
+        var page = await persons.SearchAsync(new RecordQuery(q, offset, count) { CountTotal = totalCount == true }, http.RequestAborted);
         return List(http, v, page, offset, count, totalCount == true, (r, p) => r.Person(p));
     }
 
@@ -214,8 +214,8 @@ public static class RestApi
 
         var (offset, count) = Paging(limit, startIndex);
         var page = identifier is not null
-            ? await patients.FindAsync(new PatientCriteria { IdentifierValue = identifier, Offset = offset, Count = count }, http.RequestAborted)
-            : await patients.SearchAsync(new RecordQuery(q, offset, count), http.RequestAborted);
+            ? await patients.FindAsync(new PatientCriteria { IdentifierValue = identifier, Offset = offset, Count = count, Total = totalCount == true ? TotalMode.Accurate : TotalMode.None }, http.RequestAborted)
+            : await patients.SearchAsync(new RecordQuery(q, offset, count) { CountTotal = totalCount == true }, http.RequestAborted);
         return List(http, v, page, offset, count, totalCount == true, (r, p) => r.Patient(p));
     }
 
@@ -306,7 +306,8 @@ public static class RestApi
 
         var (offset, count) = Paging(limit, startIndex);
         var users = await accounts.SearchAsync(q, offset, count + 1, http.RequestAborted);
-        return List(http, v, new Page<EmrUser>(users.Take(count).ToList(), offset + users.Count), offset, count, totalCount: false, (r, u) => r.User(u));
+        var page = new Page<EmrUser>(users.Take(count).ToList(), offset + users.Count) { TotalKnown = false, HasMore = users.Count > count };
+        return List(http, v, page, offset, count, totalCount: false, (r, u) => r.User(u));
     }
 
     private static async Task<IResult> GetUserAsync(string uuid, string? v, HttpContext http, IUserAccounts accounts)
@@ -463,7 +464,8 @@ public static class RestApi
         string PageUri(int start) => $"{origin}{request.Path.ToUriComponent()}" +
             QueryString.Create(request.Query.Where(q => q.Key != "startIndex").Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString()))
                 .Append(KeyValuePair.Create("startIndex", (string?)start.ToString(CultureInfo.InvariantCulture))));
-        if (offset + count < page.Total)
+        // Whether a next page exists is known without counting every match; totalCount (OpenMRS) asks for the count.
+        if (page.HasMore)
         {
             links.Add(new { rel = "next", uri = PageUri(offset + count) });
         }

@@ -84,8 +84,10 @@ public sealed record PatientUpdate(string Gender, DateOnly? Birthdate, bool Birt
 public sealed record PersonNameChange(Guid? Uuid, PersonNameInput Name);
 
 /// <summary>
-/// Structured patient search (FHIR-style). Every criterion given must hold. String criteria match the
-/// start of a name part, ignoring case; dates are inclusive bounds.
+/// Structured patient search (FHIR-style). Every criterion given must hold. String criteria match a name
+/// part as their <see cref="StringMatch"/> says (by default its start, ignoring case and accents); dates are
+/// inclusive bounds. Matches come ordered by the preferred name's family then given name (case and accents
+/// ignored), then by when the patient was created.
 /// </summary>
 public sealed record PatientCriteria
 {
@@ -116,8 +118,27 @@ public sealed record PatientCriteria
     /// <summary>Born on or before this date.</summary>
     public DateOnly? BornOnOrBefore { get; init; }
 
-    /// <summary>Matches to skip.</summary>
+    /// <summary>How <see cref="Name"/> matches.</summary>
+    public StringMatch NameMatch { get; init; }
+
+    /// <summary>How <see cref="Family"/> matches.</summary>
+    public StringMatch FamilyMatch { get; init; }
+
+    /// <summary>How <see cref="Given"/> matches.</summary>
+    public StringMatch GivenMatch { get; init; }
+
+    /// <summary>Matches to skip (before <see cref="After"/> or <see cref="Before"/>, if given, are applied).</summary>
     public int Offset { get; init; }
+
+    /// <summary>Start after this position (a <see cref="Page{T}.NextCursor"/>); null for the start.</summary>
+    /// <exception cref="RecordValidationException">Thrown by the search when the cursor is not one it made.</exception>
+    public string? After { get; init; }
+
+    /// <summary>End before this position (a <see cref="Page{T}.PreviousCursor"/>): the page before it.</summary>
+    public string? Before { get; init; }
+
+    /// <summary>Whether and how to count every match.</summary>
+    public TotalMode Total { get; init; }
 
     /// <summary>Matches to return at most.</summary>
     public int Count { get; init; } = 10;

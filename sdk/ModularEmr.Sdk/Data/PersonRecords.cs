@@ -100,16 +100,45 @@ public sealed record PersonNameInput
 }
 
 /// <summary>A search over persons or patients, paged as OpenMRS REST pages.</summary>
-/// <param name="Text">Matches any part of a non-voided name (and identifiers, for patients); null for all.</param>
+/// <param name="Text">
+/// Every word must start some part of a non-voided name, ignoring case and accents (for patients, the whole
+/// text may instead be an identifier); null for all.
+/// </param>
 /// <param name="StartIndex">How many matches to skip.</param>
 /// <param name="Limit">How many to return at most.</param>
 /// <param name="IncludeVoided">Whether voided records match too.</param>
-public sealed record RecordQuery(string? Text = null, int StartIndex = 0, int Limit = 50, bool IncludeVoided = false);
+public sealed record RecordQuery(string? Text = null, int StartIndex = 0, int Limit = 50, bool IncludeVoided = false)
+{
+    /// <summary>Whether to count every match for <see cref="Page{T}.Total"/> (a scan of them all); false gives <see cref="Page{T}.HasMore"/> only.</summary>
+    public bool CountTotal { get; init; } = true;
+}
 
 /// <summary>One page of matches.</summary>
 /// <param name="Items">The matches on this page.</param>
-/// <param name="Total">How many match in all.</param>
-public sealed record Page<T>(IReadOnlyList<T> Items, int Total);
+/// <param name="Total">
+/// How many match in all when <see cref="TotalKnown"/>; otherwise how many are known to match: those before
+/// and on this page, plus one if <see cref="HasMore"/>.
+/// </param>
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total)
+{
+    /// <summary>The most matches <see cref="TotalMode.Estimate"/> counts.</summary>
+    public const int CountLimit = 1000;
+
+    /// <summary>False when the search did not count every match (see <see cref="TotalMode"/>).</summary>
+    public bool TotalKnown { get; init; } = true;
+
+    /// <summary>Whether more matches follow this page.</summary>
+    public bool HasMore { get; init; }
+
+    /// <summary>
+    /// An opaque position after this page's last match, for <see cref="PatientCriteria.After"/>: the next
+    /// page starts there even if records are added or removed before it. Null when no match follows.
+    /// </summary>
+    public string? NextCursor { get; init; }
+
+    /// <summary>An opaque position before this page's first match, for <see cref="PatientCriteria.Before"/>; null on the first page.</summary>
+    public string? PreviousCursor { get; init; }
+}
 
 /// <summary>Persons and their names: the host's core data, read and changed through this contract.</summary>
 public interface IPersonRecords

@@ -141,6 +141,8 @@ namespace ModularEmr.Host.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Identifier");
+
                     b.HasIndex("PatientId");
 
                     b.HasIndex("Uuid")
@@ -246,6 +248,16 @@ namespace ModularEmr.Host.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("gender");
 
+                    b.Property<string>("SortFamily")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sort_family");
+
+                    b.Property<string>("SortGiven")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sort_given");
+
                     b.Property<string>("Uuid")
                         .IsRequired()
                         .HasMaxLength(38)
@@ -272,8 +284,12 @@ namespace ModularEmr.Host.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Birthdate");
+
                     b.HasIndex("Uuid")
                         .IsUnique();
+
+                    b.HasIndex("SortFamily", "SortGiven", "Id");
 
                     b.ToTable("person", (string)null);
                 });
@@ -404,6 +420,14 @@ namespace ModularEmr.Host.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("degree");
 
+                    b.Property<string>("Family2Key")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("family2_key");
+
+                    b.Property<string>("FamilyKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("family_key");
+
                     b.Property<string>("FamilyName")
                         .HasMaxLength(50)
                         .HasColumnType("TEXT")
@@ -424,10 +448,18 @@ namespace ModularEmr.Host.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("family_name_suffix");
 
+                    b.Property<string>("GivenKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("given_key");
+
                     b.Property<string>("GivenName")
                         .HasMaxLength(50)
                         .HasColumnType("TEXT")
                         .HasColumnName("given_name");
+
+                    b.Property<string>("MiddleKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("middle_key");
 
                     b.Property<string>("MiddleName")
                         .HasMaxLength(50)
@@ -468,9 +500,13 @@ namespace ModularEmr.Host.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("FamilyName");
+                    b.HasIndex("Family2Key");
 
-                    b.HasIndex("GivenName");
+                    b.HasIndex("FamilyKey");
+
+                    b.HasIndex("GivenKey");
+
+                    b.HasIndex("MiddleKey");
 
                     b.HasIndex("PersonId");
 
