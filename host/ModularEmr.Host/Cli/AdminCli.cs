@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ModularEmr.Host.Accounts;
 using ModularEmr.Host.Data;
+using ModularEmr.Host.Demo;
 using ModularEmr.Host.Hosting;
 using ModularEmr.Host.Modules;
 using ModularEmr.Sdk.Accounts;
@@ -10,12 +12,12 @@ namespace ModularEmr.Host.Cli;
 
 /// <summary>
 /// Administration on the same executable: <c>users add|list|set-password|grant-role</c>,
-/// <c>roles list</c>, <c>modules list</c>. Each command opens the host's data (modules installed as
+/// <c>roles list</c>, <c>modules list</c>, <c>demo generate</c>. Each command opens the host's data (modules installed as
 /// at a start) without serving requests.
 /// </summary>
 internal static class AdminCli
 {
-    private static readonly string[] Verbs = ["users", "roles", "modules"];
+    private static readonly string[] Verbs = ["users", "roles", "modules", "demo"];
 
     public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -27,6 +29,7 @@ internal static class AdminCli
         root.Add(UsersCommand());
         root.Add(RolesCommand());
         root.Add(ModulesCommand());
+        root.Add(DemoCommand());
 
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -111,6 +114,39 @@ internal static class AdminCli
                 }
             }));
             command.Add(list);
+            return command;
+        }
+
+        Command DemoCommand()
+        {
+            var command = new Command("demo", "Synthetic data for trying the server at scale");
+            var patients = new Option<int>("--patients") { Description = "How many patients to add", Required = true };
+            var seed = new Option<int>("--seed") { Description = "Seed of the random choices (the same seed gives the same names, birthdates and identifiers)", DefaultValueFactory = _ => 1 };
+            var generate = new Command("generate", "Add synthetic patients (names of several cultures, identifiers S000000001 onwards, some voided)") { patients, seed };
+            generate.SetAction((result, cancel) => WithHostAsync(result, async services =>
+            {
+                var count = result.GetValue(patients);
+                if (count <= 0)
+                {
+                    throw new AccountException("--patients must be a positive number");
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                var lastReport = 0;
+                void Progress(int done)
+                {
+                    if (done - lastReport >= 100_000)
+                    {
+                        lastReport = done;
+                        output.WriteLine($"{done} patients ({Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s)");
+                    }
+                }
+
+                var (first, last) = await ActivatorUtilities.CreateInstance<PatientGenerator>(services)
+                    .GenerateAsync(count, result.GetValue(seed), Progress, cancel);
+                await output.WriteLineAsync($"added {count} patients, {first} to {last}, in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
+            }));
+            command.Add(generate);
             return command;
         }
 

@@ -13,6 +13,8 @@ namespace ModularEmr.Host.Data;
 /// </summary>
 internal sealed class SqliteEmrDatabase
 {
+    private static readonly SqliteReadTuning ReadTuning = new();
+
     private readonly WriteGateInterceptor _gateInterceptor;
 
     public SqliteEmrDatabase(string databaseFile)
@@ -39,7 +41,7 @@ internal sealed class SqliteEmrDatabase
     public void Configure(DbContextOptionsBuilder options, string moduleId) =>
         IgnoreInstallTransactionWarning(options
             .UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable(HistoryTable(moduleId)))
-            .AddInterceptors(_gateInterceptor));
+            .AddInterceptors(_gateInterceptor, ReadTuning));
 
     /// <summary>Points a context at an open connection (the install transaction's).</summary>
     public static void Configure(DbContextOptionsBuilder options, string moduleId, DbConnection connection) =>

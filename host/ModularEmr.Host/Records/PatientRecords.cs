@@ -33,76 +33,60 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
     public async Task<Page<PatientRecord>> SearchAsync(RecordQuery query, CancellationToken cancellationToken = default)
     {
         var text = query.Text?.Trim();
-        var patients = db.Persons.AsNoTracking().Where(p => p.Patient != null && (query.IncludeVoided || (!p.Patient.Voided && !p.Voided)));
-        var matches = RecordSearch.ByWords(db, patients, text);
-        if (!string.IsNullOrEmpty(text))
-        {
-            // The whole text may instead be an identifier (OpenMRS's patient search does both).
-            var byIdentifier = db.PatientIdentifiers.Where(i => i.Identifier == text && !i.Voided).Select(i => i.PatientId);
-            var byName = matches.Select(p => p.Id);
-            matches = patients.Where(p => byName.Union(byIdentifier).Contains(p.Id));
-        }
-
+        var patients = SearchQuery.Of(db.Persons.AsNoTracking().Where(p => p.Patient != null && (query.IncludeVoided || (!p.Patient.Voided && !p.Voided))));
+        var matches = string.IsNullOrEmpty(text) ? patients : RecordSearch.NamedOrIdentified(db, patients, text);
         var total = query.CountTotal ? TotalMode.Accurate : TotalMode.None;
-        return await PageAsync(await SearchPage.ReadAsync(matches, query.StartIndex, query.Limit, null, null, total, cancellationToken), cancellationToken);
+        var page = await SearchPage.ReadAsync(db.Persons.AsNoTracking(), matches, query.StartIndex, query.Limit, null, null, total, cancellationToken);
+        return await PageAsync(page, cancellationToken);
     }
 
     public async Task<Page<PatientRecord>> FindAsync(PatientCriteria criteria, CancellationToken cancellationToken = default)
     {
-        var persons = db.Persons.AsNoTracking().Where(p => p.Patient != null && !p.Patient.Voided && !p.Voided);
+        var query = SearchQuery.Of(db.Persons.AsNoTracking().Where(p => p.Patient != null && !p.Patient.Voided && !p.Voided));
         if (criteria.Uuids is { } uuids)
         {
-            persons = persons.Where(p => uuids.Contains(p.Uuid));
+            query = query.Where(p => uuids.Contains(p.Uuid));
         }
 
         if (criteria.IdentifierValue is { } value)
         {
-            var identifiers = db.PatientIdentifiers.Where(i => i.Identifier == value && !i.Voided);
-            if (criteria.IdentifierSystem is { } system)
-            {
-                identifiers = identifiers.Where(i => i.IdentifierType.SystemUri == system);
-            }
-
-            var ids = identifiers.Select(i => i.PatientId);
-            persons = persons.Where(p => ids.Contains(p.Id));
+            query = RecordSearch.Identified(db, query, value, criteria.IdentifierSystem);
         }
 
         if (criteria.Name is { } name)
         {
-            persons = criteria.NameMatch == StringMatch.Prefix
-                ? RecordSearch.ByWords(db, persons, name)
-                : Having(persons, RecordSearch.Named(db, name, NamePart.Any, criteria.NameMatch));
+            query = criteria.NameMatch == StringMatch.Prefix
+                ? RecordSearch.ByWords(db, query, name)
+                : RecordSearch.Named(db, query, name, NamePart.Any, criteria.NameMatch);
         }
 
         if (criteria.Family is { } family)
         {
-            persons = Having(persons, RecordSearch.Named(db, family, NamePart.Family, criteria.FamilyMatch));
+            query = RecordSearch.Named(db, query, family, NamePart.Family, criteria.FamilyMatch);
         }
 
         if (criteria.Given is { } given)
         {
-            persons = Having(persons, RecordSearch.Named(db, given, NamePart.Given, criteria.GivenMatch));
+            query = RecordSearch.Named(db, query, given, NamePart.Given, criteria.GivenMatch);
         }
 
         if (criteria.Gender is { } gender)
         {
-            persons = persons.Where(p => p.Gender == gender);
+            query = query.Where(p => p.Gender == gender);
         }
 
         if (criteria.BornOnOrAfter is { } after)
         {
-            persons = persons.Where(p => p.Birthdate >= after);
+            query = query.Where(p => p.Birthdate >= after);
         }
 
         if (criteria.BornOnOrBefore is { } before)
         {
-            persons = persons.Where(p => p.Birthdate <= before);
+            query = query.Where(p => p.Birthdate <= before);
         }
 
-        var page = await SearchPage.ReadAsync(persons, criteria.Offset, criteria.Count, criteria.After, criteria.Before, criteria.Total, cancellationToken);
+        var page = await SearchPage.ReadAsync(db.Persons.AsNoTracking(), query, criteria.Offset, criteria.Count, criteria.After, criteria.Before, criteria.Total, cancellationToken);
         return await PageAsync(page, cancellationToken);
-
-        static IQueryable<Person> Having(IQueryable<Person> persons, IQueryable<int> ids) => persons.Where(p => ids.Contains(p.Id));
     }
 
     /// <summary>The patients of a page of matches, with their details, in the page's order.</summary>

@@ -20,10 +20,9 @@ internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, Time
 
     public async Task<Page<PersonRecord>> SearchAsync(RecordQuery query, CancellationToken cancellationToken = default)
     {
-        var persons = db.Persons.AsNoTracking().Where(p => query.IncludeVoided || !p.Voided);
-        var matches = RecordSearch.ByWords(db, persons, query.Text);
+        var matches = RecordSearch.ByWords(db, SearchQuery.Of(db.Persons.AsNoTracking().Where(p => query.IncludeVoided || !p.Voided)), query.Text);
         var total = query.CountTotal ? TotalMode.Accurate : TotalMode.None;
-        var page = await SearchPage.ReadAsync(matches, query.StartIndex, query.Limit, null, null, total, cancellationToken);
+        var page = await SearchPage.ReadAsync(db.Persons.AsNoTracking(), matches, query.StartIndex, query.Limit, null, null, total, cancellationToken);
         var ids = page.Ids;
         var found = (await WithDetails(db.Persons.AsNoTracking()).Where(p => ids.Contains(p.Id)).ToListAsync(cancellationToken)).ToDictionary(p => p.Id);
         var users = await RecordMapping.UserUuidsAsync(db, found.Values, cancellationToken);

@@ -7,30 +7,60 @@ using ModularEmr.Sdk.Data;
 namespace ModularEmr.Host.Records.Search;
 
 /// <summary>
-/// Name search shared by persons and patients. Every criterion is a set of person ids read from an index
-/// (a range of name keys, one per name column, unioned), which the outer query probes by primary key; no
-/// criterion is a correlated subquery run once per person.
+/// Name and identifier criteria shared by persons and patients: each is a set of person ids read from an
+/// index (a range of name keys per name column, unioned; an identifier), which the outer query probes by
+/// primary key. None is a correlated subquery run once for every person in the database.
 /// </summary>
 internal static class RecordSearch
 {
-    /// <summary>Persons for whom every word of <paramref name="text"/> starts some part of a live name (OpenMRS <c>q</c>, FHIR <c>name</c>).</summary>
-    public static IQueryable<Person> ByWords(CoreDbContext db, IQueryable<Person> persons, string? text)
+    /// <summary>Every word of <paramref name="text"/> starts some part of a live name (OpenMRS <c>q</c>, FHIR <c>name</c>).</summary>
+    public static SearchQuery ByWords(CoreDbContext db, SearchQuery query, string? text)
     {
         foreach (var word in Words(text))
         {
-            var ids = Named(db, word, NamePart.Any, StringMatch.Prefix);
-            persons = persons.Where(p => ids.Contains(p.Id));
+            query = Named(db, query, word, NamePart.Any, StringMatch.Prefix);
         }
 
-        return persons;
+        return query;
     }
 
-    /// <summary>The ids of persons with a live name whose <paramref name="part"/> matches <paramref name="text"/>.</summary>
-    public static IQueryable<int> Named(CoreDbContext db, string text, NamePart part, StringMatch match)
+    /// <summary>A live name's <paramref name="part"/> matches <paramref name="text"/>.</summary>
+    public static SearchQuery Named(CoreDbContext db, SearchQuery query, string text, NamePart part, StringMatch match)
+    {
+        var ids = NamedIds(db, text, part, match);
+        return query.WhereIndexed(p => ids.Contains(p.Id));
+    }
+
+    /// <summary>The patient has <paramref name="value"/> as a live identifier (of <paramref name="system"/>, if given).</summary>
+    public static SearchQuery Identified(CoreDbContext db, SearchQuery query, string value, string? system)
+    {
+        var identifiers = db.PatientIdentifiers.Where(i => i.Identifier == value && !i.Voided);
+        if (system is not null)
+        {
+            identifiers = identifiers.Where(i => i.IdentifierType.SystemUri == system);
+        }
+
+        var ids = identifiers.Select(i => i.PatientId);
+        return query.WhereIndexed(p => ids.Contains(p.Id));
+    }
+
+    /// <summary>OpenMRS's patient search: every word starts a name part, or the whole text is a live identifier.</summary>
+    public static SearchQuery NamedOrIdentified(CoreDbContext db, SearchQuery query, string text)
+    {
+        var byName = ByWords(db, SearchQuery.Of(db.Persons), text).Matches.Select(p => p.Id);
+        var byIdentifier = db.PatientIdentifiers.Where(i => i.Identifier == text && !i.Voided).Select(i => i.PatientId);
+        var either = byName.Union(byIdentifier);
+        return query.WhereIndexed(p => either.Contains(p.Id));
+    }
+
+    public static IEnumerable<string> Words(string? text) =>
+        (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static IQueryable<int> NamedIds(CoreDbContext db, string text, NamePart part, StringMatch match)
     {
         var names = db.PersonNames.AsNoTracking();
         IQueryable<int> Column(Expression<Func<PersonName, string?>> key, Expression<Func<PersonName, string?>> stored) =>
-            names.Where(Matches(key, stored, text, match)).Select(n => n.PersonId);
+            names.Where(Matches([(key, stored)], text, match)).Select(n => n.PersonId);
 
         var family = Column(n => n.FamilyKey, n => n.FamilyName).Union(Column(n => n.Family2Key, n => n.FamilyName2));
         var given = Column(n => n.GivenKey, n => n.GivenName).Union(Column(n => n.MiddleKey, n => n.MiddleName));
@@ -42,15 +72,13 @@ internal static class RecordSearch
         };
     }
 
-    public static IEnumerable<string> Words(string? text) =>
-        (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
     /// <summary>
-    /// The test of one name column. A prefix is a range of keys, [key, key + U+10FFFF), which the column's
-    /// index answers; LIKE would not be, as SQLite's LIKE ignores ASCII case and so cannot use a binary index.
+    /// The test of name columns (any of them matches). A prefix is a range of keys, [key, key + U+10FFFF),
+    /// which the column's index answers; LIKE would not be, as SQLite's LIKE ignores ASCII case and so cannot
+    /// use a binary index. Keys are null on voided names, so no test passes a voided name.
     /// </summary>
     private static Expression<Func<PersonName, bool>> Matches(
-        Expression<Func<PersonName, string?>> key, Expression<Func<PersonName, string?>> stored, string text, StringMatch match)
+        IReadOnlyList<(Expression<Func<PersonName, string?>> Key, Expression<Func<PersonName, string?>> Stored)> columns, string text, StringMatch match)
     {
         var folded = NameKey.Of(text) ?? string.Empty;
         var upper = NameKey.UpperBound(folded);
@@ -67,10 +95,16 @@ internal static class RecordSearch
 #pragma warning restore CA1309
         };
 
-        var name = key.Parameters[0];
-        var body = ReplacingExpressionVisitor.Replace(test.Parameters[0], key.Body, test.Body);
-        body = ReplacingExpressionVisitor.Replace(test.Parameters[1], ReplacingExpressionVisitor.Replace(stored.Parameters[0], name, stored.Body), body);
-        return Expression.Lambda<Func<PersonName, bool>>(body, name);
+        var name = Expression.Parameter(typeof(PersonName), "n");
+        Expression? any = null;
+        foreach (var (key, stored) in columns)
+        {
+            var body = ReplacingExpressionVisitor.Replace(test.Parameters[0], ReplacingExpressionVisitor.Replace(key.Parameters[0], name, key.Body), test.Body);
+            body = ReplacingExpressionVisitor.Replace(test.Parameters[1], ReplacingExpressionVisitor.Replace(stored.Parameters[0], name, stored.Body), body);
+            any = any is null ? body : Expression.OrElse(any, body);
+        }
+
+        return Expression.Lambda<Func<PersonName, bool>>(any!, name);
     }
 
     /// <summary>LIKE wildcards in the user's text are matched literally.</summary>

@@ -37,6 +37,14 @@ internal static class SearchKeys
         name.Family2Key = live ? NameKey.Of(name.FamilyName2) : null;
     }
 
+    /// <summary>The sort columns of a person whose names are all at hand (a new person), as <see cref="SortAsync"/> computes them.</summary>
+    public static void Sort(Person person)
+    {
+        var preferred = person.Names.Where(n => n.Preferred && !n.Voided).OrderBy(n => n.Id).FirstOrDefault();
+        person.SortFamily = preferred?.FamilyKey ?? string.Empty;
+        person.SortGiven = preferred?.GivenKey ?? string.Empty;
+    }
+
     /// <summary>
     /// Recomputes the sort columns of the persons of <paramref name="names"/> from what is now stored, in SQL:
     /// a name added without its person's other names loaded (and the preferred mark moved by an update

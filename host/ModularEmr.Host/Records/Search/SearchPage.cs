@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using ModularEmr.Host.Data;
 using ModularEmr.Sdk.Data;
@@ -5,12 +6,20 @@ using ModularEmr.Sdk.Data;
 namespace ModularEmr.Host.Records.Search;
 
 /// <summary>
-/// One page of matching persons in the search order, read from the stored sort key's index: a page costs
-/// its own rows, not a sort of every match. Counting every match is the only cost that grows with them,
-/// and it is paid only when <see cref="TotalMode.Accurate"/> asks for it.
+/// One page of matching persons in the search order (the stored sort key, then row id). The matches are
+/// first counted up to <see cref="Page{T}.CountLimit"/>. When a criterion reads its own index (a name, an
+/// identifier) or there are at most that many, the page is the matches sorted, which costs their number.
+/// Otherwise the criteria are on the person's columns only (birthdate, gender, none) and match more than
+/// one person in a thousand-odd, so the page is found by reading the order's index from the position on,
+/// a growing slice at a time, keeping those that pass: a bounded number of rows, never a sort of a
+/// million. Counting every match is paid only for <see cref="TotalMode.Accurate"/>.
 /// </summary>
 internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalKnown, bool HasMore, string? NextCursor, string? PreviousCursor)
 {
+    private const int FirstSlice = 512;
+    private const int LargestSlice = 16_384;
+
+    /// <param name="everyone">Every person, in whose order the matches are walked.</param>
     /// <param name="matches">The matching persons, unordered.</param>
     /// <param name="offset">Matches to skip, after the cursor if one is given.</param>
     /// <param name="count">Matches to return at most.</param>
@@ -19,50 +28,33 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
     /// <param name="total">Whether and how far to count.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     public static async Task<SearchPage> ReadAsync(
-        IQueryable<Person> matches, int offset, int count, string? after, string? before, TotalMode total, CancellationToken cancellationToken)
+        IQueryable<Person> everyone, SearchQuery matches, int offset, int count, string? after, string? before, TotalMode total, CancellationToken cancellationToken)
     {
         var forward = before is null;
-        var position = matches;
+        var position = after is not null ? PageCursor.Decode(after, "_cursor") : before is not null ? PageCursor.Decode(before, "_cursor") : null;
 
-        // string.Compare here is never run in .NET: EF translates it to the database's binary comparison, the
-        // order of the index (an ordinal comparison has no translation).
-#pragma warning disable CA1309
-        if (after is not null)
+        var bounded = await matches.Matches.Take(Page<object>.CountLimit + 1).CountAsync(cancellationToken);
+        var few = bounded <= Page<object>.CountLimit;
+        int? counted = total switch
         {
-            var from = PageCursor.Decode(after, "_cursor");
-            position = position.Where(p => string.Compare(p.SortFamily, from.Family) >= 0 && (string.Compare(p.SortFamily, from.Family) > 0 ||
-                (p.SortFamily == from.Family && (string.Compare(p.SortGiven, from.Given) > 0 || (p.SortGiven == from.Given && p.Id > from.Id)))));
-        }
+            TotalMode.None => null,
+            _ when few => bounded,
+            TotalMode.Accurate => await matches.Matches.CountAsync(cancellationToken),
+            _ => null,
+        };
 
-        if (before is not null)
-        {
-            var to = PageCursor.Decode(before, "_cursor");
-            position = position.Where(p => string.Compare(p.SortFamily, to.Family) <= 0 && (string.Compare(p.SortFamily, to.Family) < 0 ||
-                (p.SortFamily == to.Family && (string.Compare(p.SortGiven, to.Given) < 0 || (p.SortGiven == to.Given && p.Id < to.Id)))));
-        }
-
-#pragma warning restore CA1309
-        var ordered = forward
-            ? position.OrderBy(p => p.SortFamily).ThenBy(p => p.SortGiven).ThenBy(p => p.Id)
-            : position.OrderByDescending(p => p.SortFamily).ThenByDescending(p => p.SortGiven).ThenByDescending(p => p.Id);
+        var wanted = offset + count + 1;
+        var rows = few || matches.Indexed
+            ? await Ordered(From(matches.Matches, position, forward), forward).Take(wanted).Select(p => new PageCursor(p.SortFamily, p.SortGiven, p.Id)).ToListAsync(cancellationToken)
+            : await WalkAsync(everyone, matches.Matches, position, forward, wanted, cancellationToken);
 
         // One row more than the page tells whether another page follows, without counting.
-        var rows = await ordered.Skip(offset).Take(count + 1)
-            .Select(p => new PageCursor(p.SortFamily, p.SortGiven, p.Id))
-            .ToListAsync(cancellationToken);
-        var more = rows.Count > count;
-        var page = rows.Take(count).ToList();
+        var more = rows.Count > offset + count;
+        var page = rows.Skip(offset).Take(count).ToList();
         if (!forward)
         {
             page.Reverse();
         }
-
-        int? counted = total switch
-        {
-            TotalMode.Accurate => await matches.CountAsync(cancellationToken),
-            TotalMode.Estimate => await matches.Take(Page<object>.CountLimit + 1).CountAsync(cancellationToken) is var bounded && bounded <= Page<object>.CountLimit ? bounded : null,
-            _ => null,
-        };
 
         // Going back, the position the page ends before is itself a match after it.
         var hasNext = forward ? more : page.Count > 0;
@@ -84,4 +76,74 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
         NextCursor = NextCursor,
         PreviousCursor = PreviousCursor,
     };
+
+    /// <summary>
+    /// The first <paramref name="wanted"/> matches in order, reading slices of the order's index (covering, so
+    /// no row is fetched) and testing each slice's persons by id. Slices double, so a rarer criterion costs
+    /// few more round trips; they stop at the end of the index.
+    /// </summary>
+    private static async Task<List<PageCursor>> WalkAsync(
+        IQueryable<Person> everyone, IQueryable<Person> probed, PageCursor? position, bool forward, int wanted, CancellationToken cancellationToken)
+    {
+        var found = new List<PageCursor>();
+        var size = FirstSlice;
+        while (true)
+        {
+            var slice = await Ordered(From(everyone, position, forward), forward).Take(size)
+                .Select(p => new PageCursor(p.SortFamily, p.SortGiven, p.Id)).ToListAsync(cancellationToken);
+            if (slice.Count == 0)
+            {
+                return found;
+            }
+
+            // One JSON parameter for the slice, not one SQL variable per id (SQLite allows 32,766).
+            var ids = slice.Select(s => s.Id).ToArray();
+            var passed = (await probed.Where(p => EF.Parameter(ids).Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken)).ToHashSet();
+            foreach (var candidate in slice.Where(s => passed.Contains(s.Id)))
+            {
+                found.Add(candidate);
+                if (found.Count == wanted)
+                {
+                    return found;
+                }
+            }
+
+            if (slice.Count < size)
+            {
+                return found;
+            }
+
+            position = slice[^1];
+            size = Math.Min(size * 2, LargestSlice);
+        }
+    }
+
+    private static IOrderedQueryable<Person> Ordered(IQueryable<Person> persons, bool forward) => forward
+        ? persons.OrderBy(p => p.SortFamily).ThenBy(p => p.SortGiven).ThenBy(p => p.Id)
+        : persons.OrderByDescending(p => p.SortFamily).ThenByDescending(p => p.SortGiven).ThenByDescending(p => p.Id);
+
+    /// <summary>
+    /// The persons after (or before) a position in the order. The leading bound on the family key alone is
+    /// implied by the rest; it is there so the index range starts at the position instead of the beginning.
+    /// </summary>
+    private static IQueryable<Person> From(IQueryable<Person> persons, PageCursor? position, bool forward)
+    {
+        if (position is null)
+        {
+            return persons;
+        }
+
+        var (family, given, id) = (position.Family, position.Given, position.Id);
+
+        // string.Compare is never run in .NET: EF translates it to the database's binary comparison, the
+        // order of the index (an ordinal comparison has no translation).
+#pragma warning disable CA1309
+        Expression<Func<Person, bool>> beyond = forward
+            ? p => string.Compare(p.SortFamily, family) >= 0 && (string.Compare(p.SortFamily, family) > 0 ||
+                (p.SortFamily == family && (string.Compare(p.SortGiven, given) > 0 || (p.SortGiven == given && p.Id > id))))
+            : p => string.Compare(p.SortFamily, family) <= 0 && (string.Compare(p.SortFamily, family) < 0 ||
+                (p.SortFamily == family && (string.Compare(p.SortGiven, given) < 0 || (p.SortGiven == given && p.Id < id))));
+#pragma warning restore CA1309
+        return persons.Where(beyond);
+    }
 }
