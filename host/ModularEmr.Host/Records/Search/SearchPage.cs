@@ -45,7 +45,7 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
 
         var wanted = offset + count + 1;
         var rows = few || matches.Indexed
-            ? await Ordered(From(matches.Matches, position, forward), forward).Take(wanted).Select(p => new PageCursor(p.SortFamily, p.SortGiven, p.Id)).ToListAsync(cancellationToken)
+            ? await Sorted(matches.Matches, position, forward).Take(wanted).ToListAsync(cancellationToken)
             : await WalkAsync(everyone, matches.Matches, position, forward, wanted, cancellationToken);
 
         // One row more than the page tells whether another page follows, without counting.
@@ -89,16 +89,13 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
         var size = FirstSlice;
         while (true)
         {
-            var slice = await Ordered(From(everyone, position, forward), forward).Take(size)
-                .Select(p => new PageCursor(p.SortFamily, p.SortGiven, p.Id)).ToListAsync(cancellationToken);
+            var slice = await Sorted(everyone, position, forward).Take(size).ToListAsync(cancellationToken);
             if (slice.Count == 0)
             {
                 return found;
             }
 
-            // One JSON parameter for the slice, not one SQL variable per id (SQLite allows 32,766).
-            var ids = slice.Select(s => s.Id).ToArray();
-            var passed = (await probed.Where(p => EF.Parameter(ids).Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken)).ToHashSet();
+            var passed = (await Passing(probed, slice.Select(s => s.Id).ToArray()).ToListAsync(cancellationToken)).ToHashSet();
             foreach (var candidate in slice.Where(s => passed.Contains(s.Id)))
             {
                 found.Add(candidate);
@@ -118,9 +115,20 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
         }
     }
 
-    private static IOrderedQueryable<Person> Ordered(IQueryable<Person> persons, bool forward) => forward
-        ? persons.OrderBy(p => p.SortFamily).ThenBy(p => p.SortGiven).ThenBy(p => p.Id)
-        : persons.OrderByDescending(p => p.SortFamily).ThenByDescending(p => p.SortGiven).ThenByDescending(p => p.Id);
+    /// <summary>The positions of <paramref name="persons"/> after (or before) <paramref name="position"/>, in order.</summary>
+    internal static IQueryable<PageCursor> Sorted(IQueryable<Person> persons, PageCursor? position, bool forward)
+    {
+        persons = From(persons, position, forward);
+        var ordered = forward
+            ? persons.OrderBy(p => p.SortFamily).ThenBy(p => p.SortGiven).ThenBy(p => p.Id)
+            : persons.OrderByDescending(p => p.SortFamily).ThenByDescending(p => p.SortGiven).ThenByDescending(p => p.Id);
+        return ordered.Select(p => new PageCursor(p.SortFamily, p.SortGiven, p.Id));
+    }
+
+    /// <summary>Which of <paramref name="ids"/> pass the criteria of <paramref name="matches"/>.</summary>
+    internal static IQueryable<int> Passing(IQueryable<Person> matches, int[] ids) =>
+        // One JSON parameter for the slice, not one SQL variable per id (SQLite allows 32,766).
+        matches.Where(p => EF.Parameter(ids).Contains(p.Id)).Select(p => p.Id);
 
     /// <summary>
     /// The persons after (or before) a position in the order. The leading bound on the family key alone is
