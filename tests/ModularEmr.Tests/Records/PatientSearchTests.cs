@@ -4,7 +4,6 @@
 using System.Globalization;
 using System.Net;
 using Hl7.Fhir.Model;
-using Patient = Hl7.Fhir.Model.Patient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +14,7 @@ using ModularEmr.Sdk.Data;
 using ModularEmr.Tests.Fhir;
 using ModularEmr.Tests.Infrastructure;
 using ModularEmr.Tests.OAuth2;
+using Patient = Hl7.Fhir.Model.Patient;
 using Task = System.Threading.Tasks.Task;
 
 namespace ModularEmr.Tests.Records;
