@@ -121,16 +121,18 @@ internal static class AdminCli
         {
             var command = new Command("demo", "Synthetic data for trying the server at scale");
             var patients = new Option<int>("--patients") { Description = "How many patients to add", Required = true };
+            patients.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<int>() <= 0)
+                {
+                    result.AddError("--patients must be a positive number");
+                }
+            });
             var seed = new Option<int>("--seed") { Description = "Seed of the random choices (the same seed gives the same names, birthdates and identifiers)", DefaultValueFactory = _ => 1 };
             var generate = new Command("generate", "Add synthetic patients (names of several cultures, identifiers S000000001 onwards, some voided)") { patients, seed };
             generate.SetAction((result, cancel) => WithHostAsync(result, async services =>
             {
                 var count = result.GetValue(patients);
-                if (count <= 0)
-                {
-                    throw new AccountException("--patients must be a positive number");
-                }
-
                 var started = Stopwatch.GetTimestamp();
                 var lastReport = 0;
                 void Progress(int done)

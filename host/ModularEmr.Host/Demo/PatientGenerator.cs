@@ -15,7 +15,7 @@ namespace ModularEmr.Host.Demo;
 /// functions), written by prepared statements ten thousand patients per transaction, as SaveChanges writing
 /// row by row would take ten minutes for a million.
 /// </summary>
-internal sealed class PatientGenerator(IServiceScopeFactory scopes, TimeProvider clock)
+internal sealed class PatientGenerator(IServiceScopeFactory scopes, SqliteEmrDatabase database, TimeProvider clock)
 {
     public const string IdentifierPrefix = "S";
 
@@ -63,7 +63,7 @@ internal sealed class PatientGenerator(IServiceScopeFactory scopes, TimeProvider
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CoreDbContext>();
-            await using var connection = new SqliteConnection(db.Database.GetConnectionString());
+            await using var connection = (SqliteConnection)database.CreateConnection();
             await connection.OpenAsync(cancellationToken);
             await using (var cache = connection.CreateCommand())
             {

@@ -101,7 +101,7 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
 
     public async Task<PatientRecord> UpdateAsync(Guid uuid, PatientUpdate update, int? expectedVersion, Guid? actingUserUuid, CancellationToken cancellationToken = default)
     {
-        var actor = await ActorAsync(actingUserUuid, cancellationToken);
+        var actor = await RecordMapping.UserIdAsync(db, actingUserUuid, cancellationToken);
         await writer.WriteAsync((db, token) => UpdateAsync(db, uuid, update, expectedVersion, actor, token), cancellationToken);
 
         // Committed: the answer is read to the end even if the caller has gone, never reported as a failure.
@@ -222,7 +222,7 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
 
     public async Task<PatientRecord> CreateAsync(NewPatient patient, Guid? actingUserUuid, CancellationToken cancellationToken = default)
     {
-        var actor = await ActorAsync(actingUserUuid, cancellationToken);
+        var actor = await RecordMapping.UserIdAsync(db, actingUserUuid, cancellationToken);
         var created = await writer.WriteAsync((db, token) => CreateAsync(db, patient, actor, token), cancellationToken);
         return (await GetAsync(created, CancellationToken.None))!;
     }
@@ -323,10 +323,6 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
 
         return person.Uuid;
     }
-
-    /// <summary>The acting user's row id, read before the write so the writer's units stay short.</summary>
-    private async Task<int?> ActorAsync(Guid? actingUserUuid, CancellationToken cancellationToken) =>
-        actingUserUuid is { } uuid ? await db.Users.Where(u => u.Uuid == uuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) : null;
 
     private static IQueryable<Patient> WithDetails(IQueryable<Patient> patients) => patients
         .Include(p => p.Person).ThenInclude(p => p.Names)

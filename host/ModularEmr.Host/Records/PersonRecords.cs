@@ -178,9 +178,7 @@ internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, Time
 
     /// <summary>The acting user's row id and uuid, read before the write so the writer's units stay short.</summary>
     private async Task<(int Id, Guid Uuid)?> ActorAsync(Guid? actingUserUuid, CancellationToken cancellationToken) =>
-        actingUserUuid is { } uuid && await db.Users.Where(u => u.Uuid == uuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) is { } id
-            ? (id, uuid)
-            : null;
+        await RecordMapping.UserIdAsync(db, actingUserUuid, cancellationToken) is { } id ? (id, actingUserUuid!.Value) : null;
 
     private static Dictionary<int, Guid> Users((int Id, Guid Uuid)? actor) =>
         actor is { } known ? new() { [known.Id] = known.Uuid } : [];

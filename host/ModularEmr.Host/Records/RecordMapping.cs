@@ -7,6 +7,10 @@ namespace ModularEmr.Host.Records;
 /// <summary>Turns core entities into the sdk's records.</summary>
 internal static class RecordMapping
 {
+    /// <summary>The acting user's row id, read before a write so the record writer's units stay short.</summary>
+    public static async Task<int?> UserIdAsync(CoreDbContext db, Guid? userUuid, CancellationToken cancellationToken) =>
+        userUuid is { } uuid ? await db.Users.Where(u => u.Uuid == uuid).Select(u => (int?)u.Id).SingleOrDefaultAsync(cancellationToken) : null;
+
     /// <summary>The uuids of the users named as creators and changers, in one query.</summary>
     public static async Task<IReadOnlyDictionary<int, Guid>> UserUuidsAsync(CoreDbContext db, IEnumerable<Person> persons, CancellationToken cancellationToken)
     {

@@ -22,8 +22,8 @@ public static class PatientSearch
         ("gender", "token", "male | female | other | unknown"),
     ];
 
-    /// <summary>Result parameters and formatting switches that are not criteria.</summary>
-    private static readonly HashSet<string> Control = ["_count", "_offset", "_format", "_pretty", "_total", After, Before];
+    /// <summary>Formatting switches: read by the response writer, not by the search.</summary>
+    private static readonly HashSet<string> Control = ["_format", "_pretty"];
 
     /// <summary>The parameters that carry a page position in next and previous links (opaque to clients).</summary>
     public const string After = "_after";

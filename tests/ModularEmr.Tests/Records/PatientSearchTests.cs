@@ -106,9 +106,46 @@ public sealed class PatientSearchTests : IAsyncLifetime
         var accurate = await BundleAsync("_count=5&_total=accurate");
         Assert.True(accurate.Total > Page<object>.CountLimit);
 
+        var refused = await CliAsync("demo", "generate", "--patients", "0", "--data", _oauth.Host.DataDirectory, "--modules", _oauth.Host.ModulesFile);
+        Assert.NotEqual(0, refused.Exit);
+        Assert.Contains("--patients must be a positive number", refused.Error, StringComparison.Ordinal);
+
         // A second run continues the identifiers instead of colliding with the first.
         var again = await CliAsync("demo", "generate", "--patients", "3", "--data", _oauth.Host.DataDirectory, "--modules", _oauth.Host.ModulesFile);
         Assert.Contains("S000002501 to S000002503", again.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Names_written_concurrently_leave_every_search_key_and_sort_key_true_to_the_stored_names()
+    {
+        await CreateAsync("Conc", "Base-One", "Q-C1");
+        await CreateAsync("Conc", "Base-Two", "Q-C2");
+        var persons = (await BundleAsync("family=base-")).Entry.Select(e => e.Resource.Id).ToList();
+        Assert.Equal(2, persons.Count);
+        var rest = await _oauth.TokenAsync("admin", "Admin123", "rest.read rest.write");
+
+        // 48 writers at once on two persons: names added preferred or not, through the record writer's batches.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 48).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/ws/rest/v1/person/{persons[i % 2]}/name")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { givenName = $"Écrit{i}", familyName = $"Çoncurrent{i:00}", preferred = i % 3 != 0 }),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", rest);
+            using var response = await _oauth.Client.SendAsync(request);
+            return response.StatusCode;
+        }));
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.Created, status));
+
+        Assert.Equal(["0"], await Database.QueryAsync(_oauth.Host.DatabaseFile, """
+            SELECT count(*) FROM person p
+            WHERE p.sort_family <> coalesce((SELECT n.family_key FROM person_name n WHERE n.person_id = p.id AND n.preferred AND NOT n.voided ORDER BY n.id LIMIT 1), '')
+               OR p.sort_given <> coalesce((SELECT n.given_key FROM person_name n WHERE n.person_id = p.id AND n.preferred AND NOT n.voided ORDER BY n.id LIMIT 1), '')
+            """));
+        for (var i = 0; i < 48; i++)
+        {
+            Assert.Equal([persons[i % 2]], (await BundleAsync($"family=concurrent{i:00}&given=ecrit{i}")).Entry.Select(e => e.Resource.Id));
+        }
     }
 
     [Theory]

@@ -60,7 +60,7 @@ internal static class RecordSearch
     {
         var names = db.PersonNames.AsNoTracking();
         IQueryable<int> Column(Expression<Func<PersonName, string?>> key, Expression<Func<PersonName, string?>> stored) =>
-            names.Where(Matches([(key, stored)], text, match)).Select(n => n.PersonId);
+            names.Where(Matches(key, stored, text, match)).Select(n => n.PersonId);
 
         var family = Column(n => n.FamilyKey, n => n.FamilyName).Union(Column(n => n.Family2Key, n => n.FamilyName2));
         var given = Column(n => n.GivenKey, n => n.GivenName).Union(Column(n => n.MiddleKey, n => n.MiddleName));
@@ -73,12 +73,12 @@ internal static class RecordSearch
     }
 
     /// <summary>
-    /// The test of name columns (any of them matches). A prefix is a range of keys, [key, key + U+10FFFF),
+    /// The test of one name column. A prefix is a range of keys, [key, key + U+10FFFF),
     /// which the column's index answers; LIKE would not be, as SQLite's LIKE ignores ASCII case and so cannot
     /// use a binary index. Keys are null on voided names, so no test passes a voided name.
     /// </summary>
     private static Expression<Func<PersonName, bool>> Matches(
-        IReadOnlyList<(Expression<Func<PersonName, string?>> Key, Expression<Func<PersonName, string?>> Stored)> columns, string text, StringMatch match)
+        Expression<Func<PersonName, string?>> key, Expression<Func<PersonName, string?>> stored, string text, StringMatch match)
     {
         var folded = NameKey.Of(text) ?? string.Empty;
         var upper = NameKey.UpperBound(folded);
@@ -95,16 +95,11 @@ internal static class RecordSearch
 #pragma warning restore CA1309
         };
 
-        var name = Expression.Parameter(typeof(PersonName), "n");
-        Expression? any = null;
-        foreach (var (key, stored) in columns)
-        {
-            var body = ReplacingExpressionVisitor.Replace(test.Parameters[0], ReplacingExpressionVisitor.Replace(key.Parameters[0], name, key.Body), test.Body);
-            body = ReplacingExpressionVisitor.Replace(test.Parameters[1], ReplacingExpressionVisitor.Replace(stored.Parameters[0], name, stored.Body), body);
-            any = any is null ? body : Expression.OrElse(any, body);
-        }
-
-        return Expression.Lambda<Func<PersonName, bool>>(any!, name);
+        // test(key(n), stored(n)), as one expression EF can translate.
+        var name = key.Parameters[0];
+        var body = ReplacingExpressionVisitor.Replace(test.Parameters[0], key.Body, test.Body);
+        body = ReplacingExpressionVisitor.Replace(test.Parameters[1], ReplacingExpressionVisitor.Replace(stored.Parameters[0], name, stored.Body), body);
+        return Expression.Lambda<Func<PersonName, bool>>(body, name);
     }
 
     /// <summary>LIKE wildcards in the user's text are matched literally.</summary>

@@ -30,10 +30,23 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
     public static async Task<SearchPage> ReadAsync(
         IQueryable<Person> everyone, SearchQuery matches, int offset, int count, string? after, string? before, TotalMode total, CancellationToken cancellationToken)
     {
-        var forward = before is null;
-        var position = after is not null ? PageCursor.Decode(after, "_cursor") : before is not null ? PageCursor.Decode(before, "_cursor") : null;
+        if (after is not null && before is not null)
+        {
+            throw new RecordValidationException(
+                "A page is either after a position or before one, not both.",
+                new Dictionary<string, IReadOnlyList<string>> { [nameof(PatientCriteria.Before)] = ["give either a position to start after or one to end before"] });
+        }
 
-        var bounded = await matches.Matches.Take(Page<object>.CountLimit + 1).CountAsync(cancellationToken);
+        var forward = before is null;
+        var position = after is not null ? PageCursor.Decode(after, nameof(PatientCriteria.After))
+            : before is not null ? PageCursor.Decode(before, nameof(PatientCriteria.Before))
+            : null;
+
+        // The bounded count chooses how to read the page and gives small totals; an indexed search that asks
+        // for no total is read the same way whatever the count, so it is spared the query.
+        var bounded = matches.Indexed && total == TotalMode.None
+            ? 0
+            : await matches.Matches.Take(Page<object>.CountLimit + 1).CountAsync(cancellationToken);
         var few = bounded <= Page<object>.CountLimit;
         int? counted = total switch
         {
