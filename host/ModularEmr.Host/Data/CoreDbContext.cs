@@ -106,11 +106,12 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
             name.HasIndex(n => n.PersonId);
             name.HasIndex(n => n.PersonId, "IX_person_name_preferred").HasFilter("preferred");
             // Prefix searches are index ranges over the folded keys (Records.Search.NameKey); a voided name
-            // has none, so the ranges hold live names only.
-            name.HasIndex(n => n.GivenKey);
-            name.HasIndex(n => n.MiddleKey);
-            name.HasIndex(n => n.FamilyKey);
-            name.HasIndex(n => n.Family2Key);
+            // has none, so the ranges hold live names only. Each index also covers the person's sort
+            // columns and id, so a range's matches are put in search order without reading a row.
+            name.HasIndex(n => new { n.GivenKey, n.PersonSortFamily, n.PersonSortGiven, n.PersonId });
+            name.HasIndex(n => new { n.MiddleKey, n.PersonSortFamily, n.PersonSortGiven, n.PersonId });
+            name.HasIndex(n => new { n.FamilyKey, n.PersonSortFamily, n.PersonSortGiven, n.PersonId });
+            name.HasIndex(n => new { n.Family2Key, n.PersonSortFamily, n.PersonSortGiven, n.PersonId });
         });
 
         modelBuilder.Entity<PersonAddress>(address =>

@@ -62,6 +62,11 @@ internal sealed class PersonName : AuditedData
     public string? MiddleKey { get; set; }
     public string? FamilyKey { get; set; }
     public string? Family2Key { get; set; }
+
+    // The person's sort columns, copied onto each of its names so the key indexes can carry them: a name
+    // search then reads its matches in the search order from the index alone, with no row per match.
+    public string PersonSortFamily { get; set; } = string.Empty;
+    public string PersonSortGiven { get; set; } = string.Empty;
 }
 
 internal sealed class PersonAddress : AuditedData

@@ -34,7 +34,7 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
     {
         var text = query.Text?.Trim();
         var patients = SearchQuery.Of(db.Persons.AsNoTracking().Where(p => p.Patient != null && (query.IncludeVoided || (!p.Patient.Voided && !p.Voided))));
-        var matches = string.IsNullOrEmpty(text) ? patients : RecordSearch.NamedOrIdentified(db, patients, text);
+        var matches = string.IsNullOrEmpty(text) ? patients : await RecordSearch.NamedOrIdentifiedAsync(db, patients, text, cancellationToken);
         var total = query.CountTotal ? TotalMode.Accurate : TotalMode.None;
         var page = await SearchPage.ReadAsync(db.Persons.AsNoTracking(), matches, query.StartIndex, query.Limit, null, null, total, cancellationToken);
         return await PageAsync(page, cancellationToken);

@@ -55,6 +55,11 @@ public sealed class PatientSearchTests : IAsyncLifetime
         Assert.Equal(["Q-3"], await IdentifiersAsync("name:contains=gro"));
         Assert.Equal(["Q-3"], await IdentifiersAsync("given:exact=Zo%C3%AB"));
 
+        // A patient with two matching names is one match.
+        await CreateAsync("Léa", "Lefort", "Q-4", secondFamily: "Lefèvre");
+        Assert.Equal(["Q-1", "Q-2", "Q-4"], await IdentifiersAsync("family=lef"));
+        Assert.Equal(["Q-4"], await IdentifiersAsync("family=lefo"));
+
         // LIKE wildcards in the text are plain characters.
         Assert.Empty(await IdentifiersAsync("family:contains=%25"));
         Assert.Empty(await IdentifiersAsync("family=_efe"));
@@ -97,6 +102,8 @@ public sealed class PatientSearchTests : IAsyncLifetime
             WHERE p.sort_family <> coalesce((SELECT n.family_key FROM person_name n WHERE n.person_id = p.id AND n.preferred AND NOT n.voided ORDER BY n.id LIMIT 1), '')
                OR p.sort_given <> coalesce((SELECT n.given_key FROM person_name n WHERE n.person_id = p.id AND n.preferred AND NOT n.voided ORDER BY n.id LIMIT 1), '')
             """));
+        Assert.Equal(["0"], await Database.QueryAsync(_oauth.Host.DatabaseFile,
+            "SELECT count(*) FROM person_name n JOIN person p ON p.id = n.person_id WHERE n.person_sort_family <> p.sort_family OR n.person_sort_given <> p.sort_given"));
         Assert.Equal(["0"], await Database.QueryAsync(_oauth.Host.DatabaseFile,
             "SELECT count(*) FROM person_name WHERE NOT voided AND (family_key IS NOT lower(family_name) AND family_name NOT GLOB '*[^ -~]*')"));
         Assert.Equal(["S000000500"], (await BundleAsync("identifier=S000000500")).Entry.Select(e => ((Patient)e.Resource).Identifier[0].Value));
@@ -142,6 +149,8 @@ public sealed class PatientSearchTests : IAsyncLifetime
             WHERE p.sort_family <> coalesce((SELECT n.family_key FROM person_name n WHERE n.person_id = p.id AND n.preferred AND NOT n.voided ORDER BY n.id LIMIT 1), '')
                OR p.sort_given <> coalesce((SELECT n.given_key FROM person_name n WHERE n.person_id = p.id AND n.preferred AND NOT n.voided ORDER BY n.id LIMIT 1), '')
             """));
+        Assert.Equal(["0"], await Database.QueryAsync(_oauth.Host.DatabaseFile,
+            "SELECT count(*) FROM person_name n JOIN person p ON p.id = n.person_id WHERE n.person_sort_family <> p.sort_family OR n.person_sort_given <> p.sort_given"));
         for (var i = 0; i < 48; i++)
         {
             Assert.Equal([persons[i % 2]], (await BundleAsync($"family=concurrent{i:00}&given=ecrit{i}")).Entry.Select(e => e.Resource.Id));
@@ -205,7 +214,11 @@ public sealed class PatientSearchTests : IAsyncLifetime
             ["given exact"] = SearchPage.Sorted(RecordSearch.Named(db, patients, "José", NamePart.Given, StringMatch.Exact).Matches, null, true).Take(11),
             ["name words"] = SearchPage.Sorted(RecordSearch.ByWords(db, patients, "jo ga").Matches, position, true).Take(11),
             ["identifier"] = SearchPage.Sorted(RecordSearch.Identified(db, patients, "S000000500", "https://modularemr.org/fhir/identifier/openmrs-id").Matches, null, true).Take(11),
-            ["rest q"] = SearchPage.Sorted(RecordSearch.NamedOrIdentified(db, patients, "S000000500").Matches, null, true).Take(11),
+            ["rest q"] = SearchPage.Sorted((await RecordSearch.NamedOrIdentifiedAsync(db, patients, "S000000500", default)).Matches, null, true).Take(11),
+            ["rest q, two words"] = SearchPage.Sorted((await RecordSearch.NamedOrIdentifiedAsync(db, patients, "jo ga", default)).Matches, null, true).Take(11),
+            ["family candidates"] = SearchPage.Sorted(RecordSearch.Named(db, patients, "Garc", NamePart.Family, StringMatch.Prefix).Driver!, position, true).Take(512),
+            ["name candidates, back"] = SearchPage.Sorted(RecordSearch.Named(db, patients, "jo", NamePart.Any, StringMatch.Prefix).Driver!, position, false).Take(512),
+            ["given exact candidates"] = SearchPage.Sorted(RecordSearch.Named(db, patients, "José", NamePart.Given, StringMatch.Exact).Driver!, null, true).Take(512),
             ["birthdate"] = patients.Where(p => p.Birthdate >= new DateOnly(2010, 1, 1)).Matches.Take(1001),
             ["order, from a position"] = SearchPage.Sorted(db.Persons, position, true).Take(512),
             ["order, back from a position"] = SearchPage.Sorted(db.Persons, position, false).Take(512),
@@ -220,6 +233,14 @@ public sealed class PatientSearchTests : IAsyncLifetime
             // No step reads a whole table or sorts a whole match set.
             Assert.False(plan.Any(step => step.StartsWith("SCAN ", StringComparison.Ordinal) && !step.Contains("VIRTUAL TABLE", StringComparison.Ordinal)
                 && !step.Contains("COVERING INDEX IX_person_sort_family_sort_given_id", StringComparison.Ordinal)), $"{name}:\n{steps}");
+            if (name.Contains("candidates", StringComparison.Ordinal))
+            {
+                // Prefix candidates and their order come from the key indexes alone; an exact match also reads
+                // the stored part of each row whose key matched.
+                var index = name.Contains("exact", StringComparison.Ordinal) ? "USING INDEX IX_person_name_" : "USING COVERING INDEX IX_person_name_";
+                Assert.All(plan.Where(step => step.StartsWith("SEARCH ", StringComparison.Ordinal)), step => Assert.Contains(index, step, StringComparison.Ordinal));
+            }
+
             if (name.StartsWith("order", StringComparison.Ordinal))
             {
                 Assert.DoesNotContain("TEMP B-TREE FOR ORDER BY", steps, StringComparison.Ordinal);
@@ -286,11 +307,17 @@ public sealed class PatientSearchTests : IAsyncLifetime
     private async Task<List<string>> IdentifiersAsync(string query) =>
         (await BundleAsync(query + "&_count=100")).Entry.SelectMany(e => ((Patient)e.Resource).Identifier).Select(i => i.Value).Where(v => v.StartsWith("Q-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
 
-    private async Task CreateAsync(string given, string family, string identifier, string gender = "F", DateOnly? birthdate = null)
+    private async Task CreateAsync(string given, string family, string identifier, string gender = "F", DateOnly? birthdate = null, string? secondFamily = null)
     {
         await using var scope = _oauth.Host.CreateScope();
+        List<PersonNameInput> names = [new PersonNameInput { GivenName = given, FamilyName = family }];
+        if (secondFamily is not null)
+        {
+            names.Add(new PersonNameInput { GivenName = given, FamilyName = secondFamily, Preferred = false });
+        }
+
         await scope.ServiceProvider.GetRequiredService<IPatientRecords>().CreateAsync(
-            new NewPatient(gender, birthdate ?? new DateOnly(1980, 1, 1), false, [new PersonNameInput { GivenName = given, FamilyName = family }], [new NewPatientIdentifier("National ID", identifier)]),
+            new NewPatient(gender, birthdate ?? new DateOnly(1980, 1, 1), false, names, [new NewPatientIdentifier("National ID", identifier)]),
             actingUserUuid: null);
     }
 

@@ -470,6 +470,16 @@ namespace ModularEmr.Host.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("person_id");
 
+                    b.Property<string>("PersonSortFamily")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_sort_family");
+
+                    b.Property<string>("PersonSortGiven")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person_sort_given");
+
                     b.Property<bool>("Preferred")
                         .HasColumnType("INTEGER")
                         .HasColumnName("preferred");
@@ -500,18 +510,18 @@ namespace ModularEmr.Host.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Family2Key");
-
-                    b.HasIndex("FamilyKey");
-
-                    b.HasIndex("GivenKey");
-
-                    b.HasIndex("MiddleKey");
-
                     b.HasIndex("PersonId");
 
                     b.HasIndex("Uuid")
                         .IsUnique();
+
+                    b.HasIndex("Family2Key", "PersonSortFamily", "PersonSortGiven", "PersonId");
+
+                    b.HasIndex("FamilyKey", "PersonSortFamily", "PersonSortGiven", "PersonId");
+
+                    b.HasIndex("GivenKey", "PersonSortFamily", "PersonSortGiven", "PersonId");
+
+                    b.HasIndex("MiddleKey", "PersonSortFamily", "PersonSortGiven", "PersonId");
 
                     b.HasIndex(new[] { "PersonId" }, "IX_person_name_preferred")
                         .HasFilter("preferred");

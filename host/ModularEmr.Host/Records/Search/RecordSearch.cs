@@ -27,8 +27,13 @@ internal static class RecordSearch
     /// <summary>A live name's <paramref name="part"/> matches <paramref name="text"/>.</summary>
     public static SearchQuery Named(CoreDbContext db, SearchQuery query, string text, NamePart part, StringMatch match)
     {
-        var ids = NamedIds(db, text, part, match);
-        return query.WhereIndexed(p => ids.Contains(p.Id));
+        var candidates = Candidates(db, text, part, match);
+        var ids = candidates.Select(c => c.PersonId);
+
+        // :contains reads every key (no index range), so it never drives: it is tested on what others found.
+        return match == StringMatch.Contains
+            ? query.WhereIndexed(p => ids.Contains(p.Id))
+            : query.WhereNamed(candidates, p => ids.Contains(p.Id));
     }
 
     /// <summary>The patient has <paramref name="value"/> as a live identifier (of <paramref name="system"/>, if given).</summary>
@@ -45,8 +50,15 @@ internal static class RecordSearch
     }
 
     /// <summary>OpenMRS's patient search: every word starts a name part, or the whole text is a live identifier.</summary>
-    public static SearchQuery NamedOrIdentified(CoreDbContext db, SearchQuery query, string text)
+    public static async Task<SearchQuery> NamedOrIdentifiedAsync(CoreDbContext db, SearchQuery query, string text, CancellationToken cancellationToken)
     {
+        // The usual case, one name and no identifier like it (one probe of the identifier index), is a
+        // name search, which its candidates can drive.
+        if (Words(text).Count() == 1 && !await db.PatientIdentifiers.AnyAsync(i => i.Identifier == text && !i.Voided, cancellationToken))
+        {
+            return Named(db, query, text, NamePart.Any, StringMatch.Prefix);
+        }
+
         var byName = ByWords(db, SearchQuery.Of(db.Persons), text).Matches.Select(p => p.Id);
         var byIdentifier = db.PatientIdentifiers.Where(i => i.Identifier == text && !i.Voided).Select(i => i.PatientId);
         var either = byName.Union(byIdentifier);
@@ -56,19 +68,24 @@ internal static class RecordSearch
     public static IEnumerable<string> Words(string? text) =>
         (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static IQueryable<int> NamedIds(CoreDbContext db, string text, NamePart part, StringMatch match)
+    /// <summary>
+    /// The live names whose <paramref name="part"/> matches, one index range per name column, as the person
+    /// and sort columns that index carries. A person with two matching names appears twice.
+    /// </summary>
+    private static IQueryable<NameCandidate> Candidates(CoreDbContext db, string text, NamePart part, StringMatch match)
     {
         var names = db.PersonNames.AsNoTracking();
-        IQueryable<int> Column(Expression<Func<PersonName, string?>> key, Expression<Func<PersonName, string?>> stored) =>
-            names.Where(Matches(key, stored, text, match)).Select(n => n.PersonId);
+        IQueryable<NameCandidate> Column(Expression<Func<PersonName, string?>> key, Expression<Func<PersonName, string?>> stored) =>
+            names.Where(Matches(key, stored, text, match))
+                .Select(n => new NameCandidate { Family = n.PersonSortFamily, Given = n.PersonSortGiven, PersonId = n.PersonId });
 
-        var family = Column(n => n.FamilyKey, n => n.FamilyName).Union(Column(n => n.Family2Key, n => n.FamilyName2));
-        var given = Column(n => n.GivenKey, n => n.GivenName).Union(Column(n => n.MiddleKey, n => n.MiddleName));
+        var family = Column(n => n.FamilyKey, n => n.FamilyName).Concat(Column(n => n.Family2Key, n => n.FamilyName2));
+        var given = Column(n => n.GivenKey, n => n.GivenName).Concat(Column(n => n.MiddleKey, n => n.MiddleName));
         return part switch
         {
             NamePart.Family => family,
             NamePart.Given => given,
-            _ => family.Union(given),
+            _ => family.Concat(given),
         };
     }
 

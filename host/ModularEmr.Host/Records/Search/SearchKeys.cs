@@ -43,12 +43,17 @@ internal static class SearchKeys
         var preferred = person.Names.Where(n => n.Preferred && !n.Voided).OrderBy(n => n.Id).FirstOrDefault();
         person.SortFamily = preferred?.FamilyKey ?? string.Empty;
         person.SortGiven = preferred?.GivenKey ?? string.Empty;
+        foreach (var name in person.Names)
+        {
+            name.PersonSortFamily = person.SortFamily;
+            name.PersonSortGiven = person.SortGiven;
+        }
     }
 
     /// <summary>
-    /// Recomputes the sort columns of the persons of <paramref name="names"/> from what is now stored, in SQL:
-    /// a name added without its person's other names loaded (and the preferred mark moved by an update
-    /// statement) is only known to the database.
+    /// Recomputes the sort columns of the persons of <paramref name="names"/> from what is now stored, and
+    /// their copies on every name of those persons, in SQL: a name added without its person's other names
+    /// loaded (and the preferred mark moved by an update statement) is only known to the database.
     /// </summary>
     public static async Task SortAsync(CoreDbContext db, IEnumerable<PersonName> names, CancellationToken cancellationToken)
     {
@@ -58,6 +63,10 @@ internal static class SearchKeys
             await db.Persons.Where(p => chunk.Contains(p.Id)).ExecuteUpdateAsync(set => set
                 .SetProperty(p => p.SortFamily, p => p.Names.Where(n => n.Preferred && !n.Voided).OrderBy(n => n.Id).Select(n => n.FamilyKey).FirstOrDefault() ?? string.Empty)
                 .SetProperty(p => p.SortGiven, p => p.Names.Where(n => n.Preferred && !n.Voided).OrderBy(n => n.Id).Select(n => n.GivenKey).FirstOrDefault() ?? string.Empty),
+                cancellationToken);
+            await db.PersonNames.Where(n => chunk.Contains(n.PersonId)).ExecuteUpdateAsync(set => set
+                .SetProperty(n => n.PersonSortFamily, n => db.Persons.Where(p => p.Id == n.PersonId).Select(p => p.SortFamily).First())
+                .SetProperty(n => n.PersonSortGiven, n => db.Persons.Where(p => p.Id == n.PersonId).Select(p => p.SortGiven).First()),
                 cancellationToken);
         }
     }

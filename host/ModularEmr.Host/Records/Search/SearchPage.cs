@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using ModularEmr.Host.Data;
 using ModularEmr.Sdk.Data;
@@ -6,18 +5,26 @@ using ModularEmr.Sdk.Data;
 namespace ModularEmr.Host.Records.Search;
 
 /// <summary>
-/// One page of matching persons in the search order (the stored sort key, then row id). The matches are
-/// first counted up to <see cref="Page{T}.CountLimit"/>. When a criterion reads its own index (a name, an
-/// identifier) or there are at most that many, the page is the matches sorted, which costs their number.
-/// Otherwise the criteria are on the person's columns only (birthdate, gender, none) and match more than
-/// one person in a thousand-odd, so the page is found by reading the order's index from the position on,
-/// a growing slice at a time, keeping those that pass: a bounded number of rows, never a sort of a
-/// million. Counting every match is paid only for <see cref="TotalMode.Accurate"/>.
+/// One page of matching persons in the search order (the stored sort key, then row id), for a bounded
+/// number of rows however many match:
+/// <list type="bullet">
+/// <item>A name criterion drives (<see cref="SearchQuery.Driver"/>): its candidates are read in order from
+/// the key indexes, which carry the sort columns, a growing slice at a time, and the other criteria are
+/// tested by id on each slice until the page is full.</item>
+/// <item>A search that reads its own index (an identifier) sorts its matches.</item>
+/// <item>The rest have criteria on the person's columns only (birthdate, gender, none). Their matches are
+/// counted up to <see cref="Page{T}.CountLimit"/>: that many or fewer are sorted; more, at least one
+/// person in a thousand-odd, and the order's index is read the same way as a driver's candidates.</item>
+/// </list>
+/// Counting every match is paid only for <see cref="TotalMode.Accurate"/>.
 /// </summary>
 internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalKnown, bool HasMore, string? NextCursor, string? PreviousCursor)
 {
     private const int FirstSlice = 512;
     private const int LargestSlice = 16_384;
+
+    private static readonly SearchOrder<Person> PersonOrder = new(p => p.SortFamily, p => p.SortGiven, p => p.Id);
+    private static readonly SearchOrder<NameCandidate> CandidateOrder = new(c => c.Family, c => c.Given, c => c.PersonId);
 
     /// <param name="everyone">Every person, in whose order the matches are walked.</param>
     /// <param name="matches">The matching persons, unordered.</param>
@@ -41,25 +48,40 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
         var position = after is not null ? PageCursor.Decode(after, nameof(PatientCriteria.After))
             : before is not null ? PageCursor.Decode(before, nameof(PatientCriteria.Before))
             : null;
+        var wanted = offset + count + 1;
+        List<PageCursor> rows;
+        Func<Task<int?>> estimate;
+        if (matches.Driver is { } driver)
+        {
+            // Candidates fail the other criteria rarely unless a criterion is given with the name, so the
+            // first slice is twice the page; it doubles if not.
+            rows = await WalkAsync((from, size) => CandidateOrder.Sorted(driver, from, forward).Take(size), matches.Others, position, wanted, Math.Max(2 * wanted, 64), cancellationToken);
+            estimate = () => BoundedCountAsync(driver, matches, cancellationToken);
+        }
+        else if (matches.Indexed)
+        {
+            rows = await PersonOrder.Sorted(matches.Matches, position, forward).Take(wanted).ToListAsync(cancellationToken);
+            estimate = () => BoundedAsync(matches.Matches, cancellationToken);
+        }
+        else
+        {
+            // Criteria on the person's columns only: the bounded count chooses how to read the page.
+            var bounded = await BoundedAsync(matches.Matches, cancellationToken);
+            rows = bounded is not null
+                ? await PersonOrder.Sorted(matches.Matches, position, forward).Take(wanted).ToListAsync(cancellationToken)
+                : await WalkAsync((from, size) => PersonOrder.Sorted(everyone, from, forward).Take(size), matches.Matches, position, wanted, FirstSlice, cancellationToken);
+            estimate = () => Task.FromResult(bounded);
+        }
 
-        // The bounded count chooses how to read the page and gives small totals; an indexed search that asks
-        // for no total is read the same way whatever the count, so it is spared the query.
-        var bounded = matches.Indexed && total == TotalMode.None
-            ? 0
-            : await matches.Matches.Take(Page<object>.CountLimit + 1).CountAsync(cancellationToken);
-        var few = bounded <= Page<object>.CountLimit;
-        int? counted = total switch
+        // A first page that holds every match is its own count.
+        var complete = position is null && rows.Count < wanted;
+        var counted = total switch
         {
             TotalMode.None => null,
-            _ when few => bounded,
+            _ when complete => rows.Count,
             TotalMode.Accurate => await matches.Matches.CountAsync(cancellationToken),
-            _ => null,
+            _ => await estimate(),
         };
-
-        var wanted = offset + count + 1;
-        var rows = few || matches.Indexed
-            ? await Sorted(matches.Matches, position, forward).Take(wanted).ToListAsync(cancellationToken)
-            : await WalkAsync(everyone, matches.Matches, position, forward, wanted, cancellationToken);
 
         // One row more than the page tells whether another page follows, without counting.
         var more = rows.Count > offset + count;
@@ -90,26 +112,37 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
         PreviousCursor = PreviousCursor,
     };
 
+    /// <summary>The positions of <paramref name="persons"/> after (or before) <paramref name="position"/>, in order.</summary>
+    internal static IQueryable<PageCursor> Sorted(IQueryable<Person> persons, PageCursor? position, bool forward) => PersonOrder.Sorted(persons, position, forward);
+
+    /// <summary>The positions of name candidates after (or before) <paramref name="position"/>, in order.</summary>
+    internal static IQueryable<PageCursor> Sorted(IQueryable<NameCandidate> candidates, PageCursor? position, bool forward) => CandidateOrder.Sorted(candidates, position, forward);
+
+    /// <summary>Which of <paramref name="ids"/> pass the criteria of <paramref name="matches"/>.</summary>
+    internal static IQueryable<int> Passing(IQueryable<Person> matches, int[] ids) =>
+        // One JSON parameter for the slice, not one SQL variable per id (SQLite allows 32,766).
+        matches.Where(p => EF.Parameter(ids).Contains(p.Id)).Select(p => p.Id);
+
     /// <summary>
-    /// The first <paramref name="wanted"/> matches in order, reading slices of the order's index (covering, so
-    /// no row is fetched) and testing each slice's persons by id. Slices double, so a rarer criterion costs
-    /// few more round trips; they stop at the end of the index.
+    /// The first <paramref name="wanted"/> persons of <paramref name="stream"/> (positions in order) that
+    /// pass <paramref name="criteria"/>, reading slices that double, so a rarer criterion costs few more
+    /// round trips; a person listed twice (two matching names, next to each other in the order) counts once.
     /// </summary>
     private static async Task<List<PageCursor>> WalkAsync(
-        IQueryable<Person> everyone, IQueryable<Person> probed, PageCursor? position, bool forward, int wanted, CancellationToken cancellationToken)
+        Func<PageCursor?, int, IQueryable<PageCursor>> stream, IQueryable<Person> criteria, PageCursor? position, int wanted, int size, CancellationToken cancellationToken)
     {
         var found = new List<PageCursor>();
-        var size = FirstSlice;
+        var seen = new HashSet<int>();
         while (true)
         {
-            var slice = await Sorted(everyone, position, forward).Take(size).ToListAsync(cancellationToken);
+            var slice = await stream(position, size).ToListAsync(cancellationToken);
             if (slice.Count == 0)
             {
                 return found;
             }
 
-            var passed = (await Passing(probed, slice.Select(s => s.Id).ToArray()).ToListAsync(cancellationToken)).ToHashSet();
-            foreach (var candidate in slice.Where(s => passed.Contains(s.Id)))
+            var passed = (await Passing(criteria, slice.Select(s => s.Id).Distinct().ToArray()).ToListAsync(cancellationToken)).ToHashSet();
+            foreach (var candidate in slice.Where(s => passed.Contains(s.Id) && seen.Add(s.Id)))
             {
                 found.Add(candidate);
                 if (found.Count == wanted)
@@ -128,43 +161,32 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
         }
     }
 
-    /// <summary>The positions of <paramref name="persons"/> after (or before) <paramref name="position"/>, in order.</summary>
-    internal static IQueryable<PageCursor> Sorted(IQueryable<Person> persons, PageCursor? position, bool forward)
-    {
-        persons = From(persons, position, forward);
-        var ordered = forward
-            ? persons.OrderBy(p => p.SortFamily).ThenBy(p => p.SortGiven).ThenBy(p => p.Id)
-            : persons.OrderByDescending(p => p.SortFamily).ThenByDescending(p => p.SortGiven).ThenByDescending(p => p.Id);
-        return ordered.Select(p => new PageCursor(p.SortFamily, p.SortGiven, p.Id));
-    }
-
-    /// <summary>Which of <paramref name="ids"/> pass the criteria of <paramref name="matches"/>.</summary>
-    internal static IQueryable<int> Passing(IQueryable<Person> matches, int[] ids) =>
-        // One JSON parameter for the slice, not one SQL variable per id (SQLite allows 32,766).
-        matches.Where(p => EF.Parameter(ids).Contains(p.Id)).Select(p => p.Id);
+    /// <summary>How many persons match, when at most <see cref="Page{T}.CountLimit"/> do; null when more do.</summary>
+    private static async Task<int?> BoundedAsync(IQueryable<Person> matches, CancellationToken cancellationToken) =>
+        await matches.Take(Page<object>.CountLimit + 1).CountAsync(cancellationToken) is var bounded && bounded <= Page<object>.CountLimit ? bounded : null;
 
     /// <summary>
-    /// The persons after (or before) a position in the order. The leading bound on the family key alone is
-    /// implied by the rest; it is there so the index range starts at the position instead of the beginning.
+    /// How many persons match, when at most <see cref="Page{T}.CountLimit"/> do; null when more do. Twice
+    /// that many distinct candidates are read from the driver (the key indexes, no order needed), and the
+    /// other criteria counted on them until more than the limit pass: one round trip of each in the usual
+    /// case. Only when the other criteria refuse most of those candidates is the full match set counted,
+    /// up to the limit.
     /// </summary>
-    private static IQueryable<Person> From(IQueryable<Person> persons, PageCursor? position, bool forward)
+    private static async Task<int?> BoundedCountAsync(IQueryable<NameCandidate> driver, SearchQuery matches, CancellationToken cancellationToken)
     {
-        if (position is null)
+        const int limit = Page<object>.CountLimit;
+        var ids = await driver.Select(c => c.PersonId).Distinct().Take(2 * limit).ToArrayAsync(cancellationToken);
+        var passed = await Passing(matches.Others, ids).Take(limit + 1).CountAsync(cancellationToken);
+        if (passed > limit)
         {
-            return persons;
+            return null;
         }
 
-        var (family, given, id) = (position.Family, position.Given, position.Id);
+        if (ids.Length < 2 * limit)
+        {
+            return passed;
+        }
 
-        // string.Compare is never run in .NET: EF translates it to the database's binary comparison, the
-        // order of the index (an ordinal comparison has no translation).
-#pragma warning disable CA1309
-        Expression<Func<Person, bool>> beyond = forward
-            ? p => string.Compare(p.SortFamily, family) >= 0 && (string.Compare(p.SortFamily, family) > 0 ||
-                (p.SortFamily == family && (string.Compare(p.SortGiven, given) > 0 || (p.SortGiven == given && p.Id > id))))
-            : p => string.Compare(p.SortFamily, family) <= 0 && (string.Compare(p.SortFamily, family) < 0 ||
-                (p.SortFamily == family && (string.Compare(p.SortGiven, given) < 0 || (p.SortGiven == given && p.Id < id))));
-#pragma warning restore CA1309
-        return persons.Where(beyond);
+        return await BoundedAsync(matches.Matches, cancellationToken);
     }
 }
