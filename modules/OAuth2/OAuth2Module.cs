@@ -34,7 +34,7 @@ public sealed class OAuth2Module : EmrModule
         services.AddModuleDbContext<OAuth2DbContext>(context);
         var options = new OAuth2Options();
         Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(context.Settings, options);
-        var keys = ServerKeys.LoadOrCreate(context.DataDirectory);
+        var keys = ServerKeys.LoadOrCreate(context.Keys);
         services.AddSingleton(keys);
         services.AddOAuth2Server(options, keys, requireHttps: options.RequireHttps ?? !context.IsDemo);
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using ModularEmr.Host.Records.Search;
@@ -5,7 +6,7 @@ using ModularEmr.Host.Records.Search;
 namespace ModularEmr.Host.Data;
 
 /// <summary>The host's own tables. Modules never see this context: they use the sdk contracts.</summary>
-internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : DbContext(options)
+internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>The identifier of the host's migrations history, as a module id would be.</summary>
     public const string MigrationsOwner = "core";
@@ -21,6 +22,11 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
     public DbSet<Privilege> Privileges => Set<Privilege>();
     public DbSet<ScopeDefinition> Scopes => Set<ScopeDefinition>();
     public DbSet<ModuleState> ModuleStates => Set<ModuleState>();
+    public DbSet<Shared.ModuleKey> ModuleKeys => Set<Shared.ModuleKey>();
+    public DbSet<Shared.ChangeSignal> ChangeSignals => Set<Shared.ChangeSignal>();
+
+    /// <summary>Cookie and antiforgery keys, kept here when several instances share the database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>
     /// Set on the contexts of <see cref="Writes.SqliteRecordWriter"/> only (pooled contexts never): their saves
@@ -58,9 +64,14 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
         }
     }
 
-    /// <summary>Every save goes through <see cref="SaveChangesAsync(bool, CancellationToken)"/>, which keeps the search columns.</summary>
+    /// <summary>
+    /// A save that touches names goes through <see cref="SaveChangesAsync(bool, CancellationToken)"/>, which
+    /// keeps the search columns; others may be synchronous (ASP.NET Core Data Protection stores its keys so).
+    /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        throw new NotSupportedException("Save the core data asynchronously: SaveChangesAsync keeps the search keys in step.");
+        SearchKeys.Stamp(ChangeTracker).Count == 0
+            ? base.SaveChanges(acceptAllChangesOnSuccess)
+            : throw new NotSupportedException("Save names asynchronously: SaveChangesAsync keeps the search keys in step.");
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -205,6 +216,23 @@ internal sealed class CoreDbContext(DbContextOptions<CoreDbContext> options) : D
             state.Property(s => s.ModuleId).HasMaxLength(100);
             state.Property(s => s.Version).HasMaxLength(50);
         });
+
+        modelBuilder.Entity<Shared.ModuleKey>(key =>
+        {
+            key.ToTable(Shared.ModuleKey.Table);
+            key.HasKey(k => new { k.ModuleId, k.Name });
+            key.Property(k => k.ModuleId).HasMaxLength(100);
+            key.Property(k => k.Name).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<Shared.ChangeSignal>(signal =>
+        {
+            signal.ToTable(Shared.ChangeSignal.Table);
+            signal.HasKey(s => s.Topic);
+            signal.Property(s => s.Topic).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_key");
 
         UseSnakeCaseColumns(modelBuilder);
     }

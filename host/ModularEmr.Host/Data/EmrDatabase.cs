@@ -6,9 +6,11 @@ using ModularEmr.Sdk.Data;
 namespace ModularEmr.Host.Data;
 
 /// <summary>The database as modules see it: the configured provider, and its write path.</summary>
-internal sealed class EmrDatabase(SqliteEmrDatabase provider, SqliteRecordWriter writer) : IEmrDatabase
+internal sealed class EmrDatabase(EmrDatabaseProvider provider, IRecordWriter writer) : IEmrDatabase
 {
-    public string Provider => SqliteEmrDatabase.Provider;
+    public string Provider => provider.Name;
+
+    public bool IsShared => provider.IsShared;
 
     public void Configure(DbContextOptionsBuilder options, string moduleId) => provider.Configure(options, moduleId);
 

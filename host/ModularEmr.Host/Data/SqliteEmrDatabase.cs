@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using ModularEmr.Host.Data.Writes;
 using ModularEmr.Sdk.Data;
 
@@ -9,9 +8,10 @@ namespace ModularEmr.Host.Data;
 
 /// <summary>
 /// The embedded SQLite database in the data folder, shared by the host and every module: its connections,
-/// its context configuration and its write gate. Modules see it through <see cref="EmrDatabase"/>.
+/// its context configuration and its write gate. Modules see it through <see cref="EmrDatabase"/>. One host
+/// process writes it (the command line waits its turn), so it is never shared.
 /// </summary>
-internal sealed class SqliteEmrDatabase
+internal sealed class SqliteEmrDatabase : EmrDatabaseProvider
 {
     private static readonly SqliteReadTuning ReadTuning = new();
 
@@ -33,34 +33,43 @@ internal sealed class SqliteEmrDatabase
 
     public const string Provider = "sqlite";
 
+    public override string Name => Provider;
+
+    public override bool IsShared => false;
+
     public string ConnectionString { get; }
 
     /// <summary>The one writer at a time of this database file, within this process.</summary>
     public WriteGate Gate { get; } = new();
 
-    public void Configure(DbContextOptionsBuilder options, string moduleId) =>
+    public override void Configure(DbContextOptionsBuilder options, string moduleId) =>
         IgnoreInstallTransactionWarning(options
             .UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable(HistoryTable(moduleId)))
             .AddInterceptors(_gateInterceptor, ReadTuning));
 
-    /// <summary>Points a context at an open connection (the install transaction's).</summary>
-    public static void Configure(DbContextOptionsBuilder options, string moduleId, DbConnection connection) =>
+    public override void Configure(DbContextOptionsBuilder options, string moduleId, DbConnection connection) => ConfigureOn(options, moduleId, connection);
+
+    /// <summary>Points a context at an open SQLite connection (the install transaction's, the record writer's).</summary>
+    public static void ConfigureOn(DbContextOptionsBuilder options, string moduleId, DbConnection connection) =>
         IgnoreInstallTransactionWarning(options.UseSqlite(connection, sqlite => sqlite.MigrationsHistoryTable(HistoryTable(moduleId))));
 
-    /// <summary>
-    /// Modules migrate inside the install transaction on purpose (so a failed install leaves no table
-    /// behind); EF Core warns about migrations in a user transaction, which is exactly that.
-    /// </summary>
-    private static void IgnoreInstallTransactionWarning(DbContextOptionsBuilder options) =>
-        options.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.MigrationsUserTransactionWarning));
+    /// <summary>Each install transaction already holds the file's only write lock (transactions begin IMMEDIATE).</summary>
+    public override Task<IAsyncDisposable> HoldMigrationLockAsync(CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(NoLock.Instance);
 
-    public DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    public override DbConnection CreateConnection() => new SqliteConnection(ConnectionString);
 
     /// <summary>
     /// Write-ahead logging lets readers go on while one writer commits; it is a property of the file,
     /// set once. Synchronous stays FULL (the default): a committed clinical record survives power loss.
     /// </summary>
-    public async Task PrepareAsync(CancellationToken cancellationToken)
+    public override async Task PrepareAsync(CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
@@ -68,6 +77,4 @@ internal sealed class SqliteEmrDatabase
         command.CommandText = "PRAGMA journal_mode=WAL;";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static string HistoryTable(string moduleId) => $"__migrations_{moduleId}";
 }

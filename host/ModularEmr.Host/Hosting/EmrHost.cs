@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModularEmr.Host.Accounts;
 using ModularEmr.Host.Data;
+using ModularEmr.Host.Data.Postgres;
+using ModularEmr.Host.Data.Shared;
 using ModularEmr.Host.Data.Writes;
 using ModularEmr.Host.Demo;
 using ModularEmr.Host.Modules;
@@ -55,10 +57,20 @@ internal static class EmrHost
         var loaded = catalog.LoadOrder.Select(LoadedModule.Load).ToList();
         var registry = new ModuleRegistry(catalog, loaded);
 
-        AddCoreServices(builder, settings, registry);
+        // The core tables come first: modules read their keys from them while they register services. Until
+        // the modules are installed and the demo data seeded, no other instance migrates or installs.
+        var database = CreateDatabase(settings);
+        await database.PrepareAsync(cancellationToken);
+        await using var migrating = await database.HoldMigrationLockAsync(cancellationToken);
+        await MigrateCoreAsync(database, cancellationToken);
+
+        AddCoreServices(builder, settings, registry, database);
         foreach (var module in loaded)
         {
-            var context = new ModuleContext(module.Catalog.Descriptor, module.Catalog.Settings, builder.Configuration, builder.Environment, settings.Demo, settings.DataDirectory);
+            var context = new ModuleContext(module.Catalog.Descriptor, module.Catalog.Settings, builder.Configuration, builder.Environment, settings.Demo, settings.DataDirectory)
+            {
+                Keys = database.IsShared ? new DatabaseModuleKeyStore(database, module.Id, TimeProvider.System) : new FileModuleKeyStore(settings.DataDirectory, module.Id),
+            };
             try
             {
                 using (module.EnterContextualReflection())
@@ -74,7 +86,6 @@ internal static class EmrHost
 
         customization?.Services?.Invoke(builder.Services);
         var app = builder.Build();
-        await PrepareDatabaseAsync(app.Services, cancellationToken);
 
         var installer = app.Services.GetRequiredService<ModuleInstaller>();
         foreach (var module in loaded)
@@ -92,10 +103,15 @@ internal static class EmrHost
         return app;
     }
 
-    private static void AddCoreServices(WebApplicationBuilder builder, EmrSettings settings, ModuleRegistry registry)
+    private static EmrDatabaseProvider CreateDatabase(EmrSettings settings) => settings.DatabaseProvider switch
+    {
+        PostgresEmrDatabase.Provider => new PostgresEmrDatabase(settings.ConnectionString!),
+        _ => new SqliteEmrDatabase(settings.DatabaseFile),
+    };
+
+    private static void AddCoreServices(WebApplicationBuilder builder, EmrSettings settings, ModuleRegistry registry, EmrDatabaseProvider database)
     {
         var services = builder.Services;
-        var database = new SqliteEmrDatabase(settings.DatabaseFile);
         services.AddSingleton(settings);
         services.AddSingleton(registry);
         services.AddSingleton<IPublicOrigin>(new PublicOrigin(settings.PublicOrigin));
@@ -104,8 +120,21 @@ internal static class EmrHost
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CoreWrites>();
         services.AddSingleton<RecentPatients>();
-        services.AddSingleton<SqliteRecordWriter>();
-        services.AddSingleton<IRecordWriter>(provider => provider.GetRequiredService<SqliteRecordWriter>());
+        switch (database)
+        {
+            case SqliteEmrDatabase sqlite:
+                services.AddSingleton(sqlite);
+                services.AddSingleton<SqliteRecordWriter>();
+                services.AddSingleton<IRecordWriter>(provider => provider.GetRequiredService<SqliteRecordWriter>());
+                services.AddSingleton<IChangeSignals, LocalChangeSignals>();
+                break;
+            case PostgresEmrDatabase postgres:
+                services.AddSingleton(postgres);
+                services.AddSingleton<IRecordWriter, PostgresRecordWriter>();
+                services.AddSingleton<IChangeSignals, DatabaseChangeSignals>();
+                break;
+        }
+
         services.AddSingleton<IEmrDatabase, EmrDatabase>();
         // Pooled: every request resolves record services, and a fresh context costs more than a cached read.
         services.AddDbContextPool<CoreDbContext>(
@@ -124,10 +153,17 @@ internal static class EmrHost
         services.AddSingleton<ModuleInstaller>();
         services.AddHostedService<ModuleLifecycleService>();
 
-        // Cookie and antiforgery keys live in the data folder, so sessions survive a restart.
-        services.AddDataProtection()
-            .SetApplicationName("ModularEmr")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys", "data-protection")));
+        // Cookie and antiforgery keys live in the data folder, so sessions survive a restart; on a shared
+        // database they live in it, so a cookie or form made by one instance is read by every other.
+        var dataProtection = services.AddDataProtection().SetApplicationName("ModularEmr");
+        if (database.IsShared)
+        {
+            dataProtection.PersistKeysToDbContext<CoreDbContext>();
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys", "data-protection")));
+        }
 
         services.AddAuthentication(IUserSignIn.CookieScheme).AddCookie(IUserSignIn.CookieScheme, cookie =>
         {
@@ -215,11 +251,11 @@ internal static class EmrHost
         }
     }
 
-    private static async Task PrepareDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task MigrateCoreAsync(EmrDatabaseProvider database, CancellationToken cancellationToken)
     {
-        await services.GetRequiredService<SqliteEmrDatabase>().PrepareAsync(cancellationToken);
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CoreDbContext>();
+        var options = new DbContextOptionsBuilder<CoreDbContext>();
+        database.Configure(options, CoreDbContext.MigrationsOwner);
+        await using var db = new CoreDbContext(options.Options);
         await db.Database.MigrateAsync(cancellationToken);
         await SearchKeys.BackfillAsync(db, cancellationToken);
         await CoreMetadata.EnsureAsync(db, cancellationToken);

@@ -11,16 +11,26 @@ internal sealed record EmrSettings(
     string DatabaseProvider,
     bool Demo,
     Uri? PublicOrigin = null,
-    ForwardedHeadersSettings? ForwardedHeaders = null)
+    ForwardedHeadersSettings? ForwardedHeaders = null,
+    string? ConnectionString = null)
 {
     public string DatabaseFile => Path.Combine(DataDirectory, "emr.db");
 
     public static EmrSettings From(IConfiguration configuration, IHostEnvironment environment)
     {
-        var provider = configuration["Emr:Database:Provider"] ?? "sqlite";
-        if (!string.Equals(provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        var provider = (configuration["Emr:Database:Provider"] ?? Data.SqliteEmrDatabase.Provider).ToLowerInvariant();
+        string? connectionString = null;
+        switch (provider)
         {
-            throw new StartupException($"Emr:Database:Provider '{provider}' is not supported by this build; use 'sqlite'");
+            case Data.SqliteEmrDatabase.Provider:
+                break;
+            case Data.Postgres.PostgresEmrDatabase.Provider:
+                connectionString = configuration.GetConnectionString("Emr") is { Length: > 0 } given
+                    ? given
+                    : throw new StartupException("Emr:Database:Provider is 'postgres' but ConnectionStrings:Emr (ConnectionStrings__Emr) is not set");
+                break;
+            default:
+                throw new StartupException($"Emr:Database:Provider '{provider}' is not supported; use 'sqlite' (the default) or 'postgres'");
         }
 
         var demoText = configuration["Emr:Demo"];
@@ -34,12 +44,12 @@ internal sealed record EmrSettings(
             throw new StartupException($"Emr:Demo must be true or false, not '{demoText}'");
         }
 
-        var modulesFile = configuration["Emr:ModulesFile"] is { Length: > 0 } given ? Path.GetFullPath(given) : FindModulesFile();
+        var modulesFile = configuration["Emr:ModulesFile"] is { Length: > 0 } file ? Path.GetFullPath(file) : FindModulesFile();
         var dataDirectory = configuration["Emr:DataDirectory"] is { Length: > 0 } data
             ? Path.GetFullPath(data)
             : Path.Combine(Path.GetDirectoryName(modulesFile)!, "data");
         var publicOrigin = Hosting.PublicOrigin.Parse(configuration[Hosting.PublicOrigin.Key]);
-        return new EmrSettings(dataDirectory, modulesFile, "sqlite", demo, publicOrigin, ForwardedHeadersSettings.From(configuration));
+        return new EmrSettings(dataDirectory, modulesFile, provider, demo, publicOrigin, ForwardedHeadersSettings.From(configuration), connectionString);
     }
 
     /// <summary>

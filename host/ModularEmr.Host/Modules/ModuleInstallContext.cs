@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using ModularEmr.Host.Data;
 using ModularEmr.Sdk.Modules;
 using ModularEmr.Sdk.Security;
@@ -93,13 +95,20 @@ internal sealed class ModuleInstallContext(
         // A context of its own on the install connection, never one from the module's pool: a pooled
         // instance would go back to serving requests still pointing at this connection.
         var options = new DbContextOptionsBuilder<TContext>();
-        SqliteEmrDatabase.Configure(options, Module.Id, connection);
+        Services.GetRequiredService<EmrDatabaseProvider>().Configure(options, Module.Id, connection);
         var context = ActivatorUtilities.CreateInstance<TContext>(Services, options.Options);
         context.Database.UseTransaction(transaction);
         _moduleContexts.Add(context);
         return context;
     }
 
-    public Task MigrateAsync<TContext>(CancellationToken cancellationToken = default) where TContext : DbContext =>
-        CreateDbContext<TContext>().Database.MigrateAsync(cancellationToken);
+    public async Task MigrateAsync<TContext>(CancellationToken cancellationToken = default) where TContext : DbContext
+    {
+        var context = CreateDbContext<TContext>();
+
+        // EF Core learns whether the history table exists by querying it; on PostgreSQL the failed query of
+        // a first install would abort the install transaction. Made first, the table is simply there.
+        await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        await context.Database.MigrateAsync(cancellationToken);
+    }
 }

@@ -8,7 +8,7 @@ namespace ModularEmr.Host.Modules;
 /// Runs each module's install hook once, and its upgrade hook once per raised version, recording the
 /// installed version in <c>module_state</c> within the same transaction as the hook's writes.
 /// </summary>
-internal sealed partial class ModuleInstaller(SqliteEmrDatabase database, IServiceProvider services, ScopeCatalog scopes, TimeProvider clock, ILogger<ModuleInstaller> logger)
+internal sealed partial class ModuleInstaller(EmrDatabaseProvider database, IServiceProvider services, ScopeCatalog scopes, TimeProvider clock, ILogger<ModuleInstaller> logger)
 {
     public async Task InstallOrUpgradeAsync(LoadedModule module, bool isDemo, CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ internal sealed partial class ModuleInstaller(SqliteEmrDatabase database, IServi
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var options = new DbContextOptionsBuilder<CoreDbContext>();
-        SqliteEmrDatabase.Configure(options, CoreDbContext.MigrationsOwner, connection);
+        database.Configure(options, CoreDbContext.MigrationsOwner, connection);
         await using var core = new CoreDbContext(options.Options);
         await core.Database.UseTransactionAsync(transaction, cancellationToken);
 
@@ -70,7 +70,7 @@ internal sealed partial class ModuleInstaller(SqliteEmrDatabase database, IServi
 
             await core.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            scopes.Invalidate();
+            await scopes.InvalidateAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ModuleConfigurationException)
         {

@@ -53,10 +53,13 @@ internal sealed class CoreWrites : ISaveChangesInterceptor, IDbTransactionInterc
 /// (<see cref="Forget"/>), before the write is acknowledged; a read that began before that signal never
 /// files its possibly older result afterwards. Writes outside the record writer (installation, demo data,
 /// the command line) move <see cref="CoreWrites"/>, which invalidates every entry. This host is the only
-/// writer of its embedded database.
+/// writer of its embedded database. On a shared database another instance's writes are not seen here, so
+/// nothing is kept: each read asks the database (see docs/PERFORMANCE.md, "PostgreSQL", for its cost).
 /// </summary>
-internal sealed class RecentPatients(CoreWrites writes)
+internal sealed class RecentPatients(CoreWrites writes, Data.EmrDatabaseProvider database)
 {
+    private readonly bool _keeps = !database.IsShared;
+
     private const int Capacity = 10_000;
     private readonly ConcurrentDictionary<Guid, (PatientRecord Patient, Stamp Read)> _entries = new();
     private readonly ConcurrentDictionary<Guid, long> _writtenAt = new();
@@ -67,11 +70,11 @@ internal sealed class RecentPatients(CoreWrites writes)
     public Stamp Now => new(writes.Count, Interlocked.Read(ref _clock));
 
     public PatientRecord? Find(Guid uuid) =>
-        _entries.TryGetValue(uuid, out var entry) && entry.Read.Writes == writes.Count && !WrittenSince(uuid, entry.Read) ? entry.Patient : null;
+        _keeps && _entries.TryGetValue(uuid, out var entry) && entry.Read.Writes == writes.Count && !WrittenSince(uuid, entry.Read) ? entry.Patient : null;
 
     public void Remember(PatientRecord patient, Stamp before)
     {
-        if (WrittenSince(patient.Uuid, before))
+        if (!_keeps || WrittenSince(patient.Uuid, before))
         {
             return;
         }

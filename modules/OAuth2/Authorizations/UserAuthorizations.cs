@@ -18,7 +18,8 @@ public sealed class UserAuthorizations(
     public async Task<IReadOnlyList<AuthorizedApp>> ListAsync(Guid user, CancellationToken cancellationToken)
     {
         var byApplication = new Dictionary<string, (HashSet<string> Scopes, DateTimeOffset? Since)>(StringComparer.Ordinal);
-        await foreach (var authorization in authorizations.FindBySubjectAsync(user.ToString(), cancellationToken))
+        // Read whole first: PostgreSQL runs one command at a time per connection, and the loop asks for more.
+        foreach (var authorization in await authorizations.FindBySubjectAsync(user.ToString(), cancellationToken).ToListAsync(cancellationToken))
         {
             if (!await authorizations.HasStatusAsync(authorization, Statuses.Valid, cancellationToken)
                 || await authorizations.GetApplicationIdAsync(authorization, cancellationToken) is not { } applicationId)
@@ -63,7 +64,8 @@ public sealed class UserAuthorizations(
 
         var applicationId = await applications.GetIdAsync(application, cancellationToken);
         var revoked = false;
-        await foreach (var authorization in authorizations.FindAsync(user.ToString(), applicationId, status: null, type: null, scopes: null, cancellationToken))
+        // Read whole before revoking: PostgreSQL runs one command at a time per connection.
+        foreach (var authorization in await authorizations.FindAsync(user.ToString(), applicationId, status: null, type: null, scopes: null, cancellationToken).ToListAsync(cancellationToken))
         {
             if (!await authorizations.HasStatusAsync(authorization, Statuses.Valid, cancellationToken))
             {

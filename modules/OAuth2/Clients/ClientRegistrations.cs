@@ -176,7 +176,7 @@ public sealed class ClientRegistrations(
     private async Task CommitAsync(IDbContextTransaction transaction, CancellationToken cancellationToken)
     {
         await transaction.CommitAsync(cancellationToken);
-        signal.ClientsChanged();
+        await signal.ClientsChangedAsync();
     }
 
     /// <summary>DESIGN §8: Bob's two demo clients, with every declared scope; added or brought up to date.</summary>

@@ -3,10 +3,12 @@ using OpenIddict.EntityFrameworkCore.Models;
 
 namespace ModularEmr.Modules.OAuth2.Data;
 
-/// <summary>The module's own tables: OpenIddict's applications, authorizations, scopes and tokens, and client registrations.</summary>
+/// <summary>The module's own tables: OpenIddict's applications, authorizations, scopes and tokens, client registrations, and password-grant attempts when the database is shared.</summary>
 public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) : DbContext(options)
 {
     public DbSet<ClientRegistration> ClientRegistrations => Set<ClientRegistration>();
+
+    public DbSet<PasswordAttempts> PasswordAttempts => Set<PasswordAttempts>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -29,6 +31,15 @@ public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) :
             registration.Property(r => r.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
             registration.Property(r => r.UpdatedAt).HasConversion(v => v!.Value.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
             registration.HasIndex(r => r.OwnerUuid);
+        });
+
+        modelBuilder.Entity<PasswordAttempts>(attempts =>
+        {
+            attempts.ToTable(Data.PasswordAttempts.Table);
+            attempts.HasKey(a => a.Source);
+            attempts.Property(a => a.Source).HasColumnName("source").HasMaxLength(200);
+            attempts.Property(a => a.WindowStart).HasColumnName("window_start");
+            attempts.Property(a => a.Attempts).HasColumnName("attempts");
         });
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
+using ModularEmr.Sdk.Data;
 
 namespace ModularEmr.Modules.OAuth2.Keys;
 
@@ -11,8 +12,9 @@ namespace ModularEmr.Modules.OAuth2.Keys;
 /// publishes a symmetric one). A 512-bit key encrypts the other tokens directly (JWE "dir" +
 /// A256CBC-HS512), for the same reason and because wrapping a fresh content key cost a tenth of a token
 /// request. The older A256KW and RSA keys still read tokens issued before these changes. Generated on
-/// first start into the data folder, readable by the owner only, and reused afterwards so tokens survive
-/// a restart.
+/// first start into the module's key store (owner-only files in the data folder, or the database when
+/// several instances share it, so a token issued by one validates on all) and reused afterwards, so
+/// tokens survive a restart.
 /// </summary>
 public sealed class ServerKeys
 {
@@ -42,29 +44,17 @@ public sealed class ServerKeys
 
     public RsaSecurityKey Encryption { get; }
 
-    public static ServerKeys LoadOrCreate(string dataDirectory)
-    {
-        var folder = Path.Combine(dataDirectory, "keys", "oauth2");
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+    public static ServerKeys LoadOrCreate(IModuleKeyStore store) =>
+        new(
+            LoadSymmetric(store, "token-signing.key", 32),
+            LoadRsa(store, "signing.pem"),
+            LoadSymmetric(store, "token-encryption.key", 64),
+            LoadSymmetric(store, "access-token-encryption.key", 32),
+            LoadRsa(store, "encryption.pem"));
 
-        return new ServerKeys(
-            LoadSymmetric(Path.Combine(folder, "token-signing.key"), 32),
-            LoadRsa(Path.Combine(folder, "signing.pem")),
-            LoadSymmetric(Path.Combine(folder, "token-encryption.key"), 64),
-            LoadSymmetric(Path.Combine(folder, "access-token-encryption.key"), 32),
-            LoadRsa(Path.Combine(folder, "encryption.pem")));
-    }
-
-    private static RsaSecurityKey LoadRsa(string file)
+    private static RsaSecurityKey LoadRsa(IModuleKeyStore store, string name)
     {
-        var pem = LoadOrCreate(file, () =>
+        var pem = store.GetOrCreate(name, () =>
         {
             using var fresh = RSA.Create(2048);
             return fresh.ExportPkcs8PrivateKeyPem();
@@ -77,7 +67,7 @@ public sealed class ServerKeys
         catch (Exception exception) when (exception is ArgumentException or CryptographicException)
         {
             rsa.Dispose();
-            throw Unusable(file, "does not hold a PEM private key");
+            throw Unusable(store, name, "does not hold a PEM private key");
         }
 
         var key = new RsaSecurityKey(rsa);
@@ -85,9 +75,9 @@ public sealed class ServerKeys
         return key;
     }
 
-    private static SymmetricSecurityKey LoadSymmetric(string file, int bytes)
+    private static SymmetricSecurityKey LoadSymmetric(IModuleKeyStore store, string name, int bytes)
     {
-        var text = LoadOrCreate(file, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)));
+        var text = store.GetOrCreate(name, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)));
         byte[] material;
         try
         {
@@ -95,12 +85,12 @@ public sealed class ServerKeys
         }
         catch (FormatException)
         {
-            throw Unusable(file, "is not base64 text");
+            throw Unusable(store, name, "is not base64 text");
         }
 
         if (material.Length != bytes)
         {
-            throw Unusable(file, $"holds {material.Length} bytes; it must hold {bytes}");
+            throw Unusable(store, name, $"holds {material.Length} bytes; it must hold {bytes}");
         }
 
         var key = new SymmetricSecurityKey(material);
@@ -109,42 +99,9 @@ public sealed class ServerKeys
     }
 
     /// <summary>
-    /// A key file that exists but holds no usable key stops start-up then, not at the first token, with one
-    /// line naming it (the host reports a file it cannot use that way).
+    /// A stored key that holds no usable key stops start-up then, not at the first token, with one line
+    /// naming it (the host reports a key it cannot use that way).
     /// </summary>
-    private static IOException Unusable(string file, string problem) =>
-        new($"the key file '{file}' {problem}. Restore it from a backup, or delete it to make a new key (tokens it protected stop working).");
-
-    /// <summary>The file's text, written first (owner-only) if it does not exist.</summary>
-    private static string LoadOrCreate(string file, Func<string> create)
-    {
-        if (File.Exists(file))
-        {
-            return File.ReadAllText(file);
-        }
-
-        var temporary = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var writer = new StreamWriter(temporary, System.Text.Encoding.ASCII, options))
-        {
-            writer.Write(create());
-        }
-
-        // Two hosts starting at once on one data folder keep whichever key landed first.
-        try
-        {
-            File.Move(temporary, file, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(file))
-        {
-            File.Delete(temporary);
-        }
-
-        return File.ReadAllText(file);
-    }
+    private static IOException Unusable(IModuleKeyStore store, string name, string problem) =>
+        new($"the key file '{store.Describe(name)}' {problem}. Restore it from a backup, or delete it to make a new key (tokens it protected stop working).");
 }

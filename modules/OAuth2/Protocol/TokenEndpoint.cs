@@ -70,7 +70,8 @@ public static class TokenEndpoint
         if (request.IsRefreshTokenGrantType() && authorizationId is not null)
         {
             // Rotation (RFC 9700 §4.14.2): the access tokens issued before this refresh stop working now.
-            await foreach (var token in services.Tokens.FindByAuthorizationIdAsync(authorizationId, http.RequestAborted))
+            // Read whole before revoking: PostgreSQL runs one command at a time per connection.
+            foreach (var token in await services.Tokens.FindByAuthorizationIdAsync(authorizationId, http.RequestAborted).ToListAsync(http.RequestAborted))
             {
                 if (await services.Tokens.HasTypeAsync(token, TokenTypeIdentifiers.AccessToken, http.RequestAborted)
                     && await services.Tokens.HasStatusAsync(token, Statuses.Valid, http.RequestAborted))
@@ -92,7 +93,7 @@ public static class TokenEndpoint
     {
         // RFC 6749 §5.2 has no error for throttling (slow_down is RFC 8628's, for device polling): the
         // grant is refused as invalid_grant, and Retry-After says when to try again.
-        if (services.Throttle.TryAcquire(request.ClientId!, http.Connection.RemoteIpAddress?.ToString()) is { } retryAfter)
+        if (await services.Throttle.TryAcquireAsync(request.ClientId!, http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted) is { } retryAfter)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
             http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -13,7 +13,7 @@ namespace ModularEmr.Modules.OAuth2.Validation;
 
 /// <summary>
 /// OpenIddict's application manager with two memories that any change to a client erases at once
-/// (<see cref="RevocationSignal.Clients"/>):
+/// (<see cref="RevocationSignal.ClientsAsync"/>):
 /// <list type="bullet">
 /// <item>clients by client id (<see cref="KnownClients"/>), so the token endpoint does not query the
 /// database for the same client on every request;</item>
@@ -35,12 +35,12 @@ public sealed class CachingApplicationManager(
 {
     public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
-        if (known.Find(identifier, signal.Clients) is { } application)
+        var epoch = await signal.ClientsAsync(cancellationToken);
+        if (known.Find(identifier, epoch) is { } application)
         {
             return Tracked(application);
         }
 
-        var epoch = signal.Clients;
         var found = await base.FindByClientIdAsync(identifier, cancellationToken);
         if (found is not null)
         {
@@ -80,12 +80,12 @@ public sealed class CachingApplicationManager(
     public override async ValueTask<bool> ValidateClientSecretAsync(OpenIddictEntityFrameworkCoreApplication application, string secret, CancellationToken cancellationToken = default)
     {
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret ?? string.Empty));
-        if (application.Id is { } id && verified.Matches(id, presented, signal.Clients))
+        var epoch = await signal.ClientsAsync(cancellationToken);
+        if (application.Id is { } id && verified.Matches(id, presented, epoch))
         {
             return true;
         }
 
-        var epoch = signal.Clients;
         var valid = await base.ValidateClientSecretAsync(application, secret!, cancellationToken);
         if (valid && application.Id is { } verifiedId)
         {
@@ -98,19 +98,19 @@ public sealed class CachingApplicationManager(
     public override async ValueTask DeleteAsync(OpenIddictEntityFrameworkCoreApplication application, CancellationToken cancellationToken = default)
     {
         await base.DeleteAsync(application, cancellationToken);
-        signal.ClientsChanged();
+        await signal.ClientsChangedAsync();
     }
 
     public override async ValueTask UpdateAsync(OpenIddictEntityFrameworkCoreApplication application, CancellationToken cancellationToken = default)
     {
         await base.UpdateAsync(application, cancellationToken);
-        signal.ClientsChanged();
+        await signal.ClientsChangedAsync();
     }
 
     public override async ValueTask UpdateAsync(OpenIddictEntityFrameworkCoreApplication application, string? secret, CancellationToken cancellationToken = default)
     {
         await base.UpdateAsync(application, secret, cancellationToken);
-        signal.ClientsChanged();
+        await signal.ClientsChangedAsync();
     }
 }
 

@@ -21,7 +21,8 @@ public sealed class OAuth2Service(OpenIddictValidationService validation, TokenD
         }
 
         var key = ValidatedTokens.Key(accessToken);
-        if (validated.Find(key) is { } known)
+        var epoch = await validated.EpochAsync(cancellationToken);
+        if (validated.Find(key, epoch) is { } known)
         {
             return ForClient(known, expectedClientId);
         }
@@ -31,7 +32,6 @@ public sealed class OAuth2Service(OpenIddictValidationService validation, TokenD
             return TokenValidationResult.Refused(TokenValidationFailure.Malformed, "The access token is malformed: a directly encrypted token has no encrypted key.");
         }
 
-        var epoch = validated.Epoch;
         System.Security.Claims.ClaimsPrincipal principal;
         try
         {

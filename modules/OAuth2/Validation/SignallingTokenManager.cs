@@ -17,39 +17,39 @@ public sealed class SignallingTokenManager(
     public override async ValueTask DeleteAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken = default)
     {
         await base.DeleteAsync(token, cancellationToken);
-        signal.TokensChanged();
+        await signal.TokensChangedAsync();
     }
 
     public override async ValueTask<long> RevokeAsync(string? subject, string? client, string? status, string? type, CancellationToken cancellationToken = default) =>
-        Signal(await base.RevokeAsync(subject, client, status, type, cancellationToken));
+        await SignalAsync(await base.RevokeAsync(subject, client, status, type, cancellationToken));
 
     public override async ValueTask<long> RevokeByApplicationIdAsync(string identifier, CancellationToken cancellationToken = default) =>
-        Signal(await base.RevokeByApplicationIdAsync(identifier, cancellationToken));
+        await SignalAsync(await base.RevokeByApplicationIdAsync(identifier, cancellationToken));
 
     public override async ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken = default) =>
-        Signal(await base.RevokeByAuthorizationIdAsync(identifier, cancellationToken));
+        await SignalAsync(await base.RevokeByAuthorizationIdAsync(identifier, cancellationToken));
 
     public override async ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken = default) =>
-        Signal(await base.RevokeBySubjectAsync(subject, cancellationToken));
+        await SignalAsync(await base.RevokeBySubjectAsync(subject, cancellationToken));
 
     public override async ValueTask<bool> TryRedeemAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken = default) =>
-        Signal(await base.TryRedeemAsync(token, cancellationToken));
+        await SignalAsync(await base.TryRedeemAsync(token, cancellationToken));
 
     public override async ValueTask<bool> TryRejectAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken = default) =>
-        Signal(await base.TryRejectAsync(token, cancellationToken));
+        await SignalAsync(await base.TryRejectAsync(token, cancellationToken));
 
     public override async ValueTask<bool> TryRevokeAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken = default) =>
-        Signal(await base.TryRevokeAsync(token, cancellationToken));
+        await SignalAsync(await base.TryRevokeAsync(token, cancellationToken));
 
     public override async ValueTask UpdateAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken = default)
     {
         await base.UpdateAsync(token, cancellationToken);
-        signal.TokensChanged();
+        await signal.TokensChangedAsync();
     }
 
-    private T Signal<T>(T result)
+    private async Task<T> SignalAsync<T>(T result)
     {
-        signal.TokensChanged();
+        await signal.TokensChangedAsync();
         return result;
     }
 }

@@ -17,14 +17,15 @@ public sealed class ValidatedTokens(RevocationSignal signal, TimeProvider clock)
 
     public static string Key(string token) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    public TokenValidationResult? Find(string key)
+    /// <summary>The verdict on the token with <paramref name="key"/>, if made under <paramref name="epoch"/> (read just before).</summary>
+    public TokenValidationResult? Find(string key, long epoch)
     {
         if (!_entries.TryGetValue(key, out var entry))
         {
             return null;
         }
 
-        if (entry.Epoch == signal.Tokens && entry.Result.ExpiresAt > clock.GetUtcNow())
+        if (entry.Epoch == epoch && entry.Result.ExpiresAt > clock.GetUtcNow())
         {
             return entry.Result;
         }
@@ -44,5 +45,6 @@ public sealed class ValidatedTokens(RevocationSignal signal, TimeProvider clock)
         _entries[key] = (result, epoch);
     }
 
-    public long Epoch => signal.Tokens;
+    /// <summary>The count of token changes now: read it before looking up or validating.</summary>
+    public ValueTask<long> EpochAsync(CancellationToken cancellationToken) => signal.TokensAsync(cancellationToken);
 }

@@ -9,8 +9,15 @@ namespace ModularEmr.Sdk.Data;
 /// </summary>
 public interface IEmrDatabase
 {
-    /// <summary>The configured provider, e.g. <c>sqlite</c>.</summary>
+    /// <summary>The configured provider: <c>sqlite</c> (embedded, the default) or <c>postgres</c>.</summary>
     string Provider { get; }
+
+    /// <summary>
+    /// True when other host instances may write this database at the same time (PostgreSQL behind a load
+    /// balancer). A module then keeps nothing in memory that another instance can make stale, unless it checks
+    /// it against the database (<see cref="IChangeSignals"/>). Added in sdk 1.4.0.
+    /// </summary>
+    bool IsShared { get; }
 
     /// <summary>
     /// Points <paramref name="options"/> at the host's database with the migrations history table of

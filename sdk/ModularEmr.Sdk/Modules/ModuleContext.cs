@@ -16,7 +16,14 @@ public sealed record ModuleContext(
     IConfiguration Configuration,
     IHostEnvironment Environment,
     bool IsDemo,
-    string DataDirectory);
+    string DataDirectory)
+{
+    /// <summary>
+    /// Where the module keeps its keys: files in the data folder by default, the database when it is shared
+    /// by several host instances. Added in sdk 1.4.0.
+    /// </summary>
+    public Data.IModuleKeyStore Keys { get; init; } = new Data.FileModuleKeyStore(DataDirectory, Module.Id);
+}
 
 /// <summary>A module's identity as declared in its <c>module.json</c> manifest.</summary>
 public sealed record ModuleDescriptor(string Id, string Name, SemanticVersion Version, string? Description);

@@ -19,7 +19,11 @@ internal sealed class EmrTestHost : IAsyncDisposable
         Logs = logs;
         DataDirectory = dataDirectory;
         ModulesFile = modulesFile;
+        var settings = app.Services.GetRequiredService<EmrSettings>();
+        DatabaseFile = settings.ConnectionString is { } connectionString ? Database.PostgresPrefix + connectionString : settings.DatabaseFile;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> PostgresDatabases = new(StringComparer.Ordinal);
 
     public WebApplication App { get; }
 
@@ -29,7 +33,8 @@ internal sealed class EmrTestHost : IAsyncDisposable
 
     public string ModulesFile { get; }
 
-    public string DatabaseFile => Path.Combine(DataDirectory, "emr.db");
+    /// <summary>The SQLite file, or (on PostgreSQL) its connection string behind <see cref="Database.PostgresPrefix"/>: what <see cref="Database"/> reads.</summary>
+    public string DatabaseFile { get; }
 
     public static async Task<EmrTestHost> StartAsync(
         string dataDirectory,
@@ -44,15 +49,31 @@ internal sealed class EmrTestHost : IAsyncDisposable
         return new EmrTestHost(app, logs, dataDirectory, modulesFile);
     }
 
-    /// <summary>Builds without starting: what a failed start throws surfaces here.</summary>
-    public static Task<WebApplication> BuildAsync(
+    /// <summary>
+    /// Builds without starting: what a failed start throws surfaces here. With <c>EMR_TEST_PROVIDER=postgres</c>,
+    /// a host not given a provider runs on a new PostgreSQL database (<see cref="Postgres"/>).
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(
         string dataDirectory,
         string modulesFile,
         string environment = "Development",
         CapturedLogs? logs = null,
         Action<IServiceCollection>? overrideServices = null,
-        params string[] extraArgs) =>
-        EmrHost.BuildAsync(
+        params string[] extraArgs)
+    {
+        if (Postgres.RunsEverything && !extraArgs.Any(a => a.StartsWith("--Emr:Database:Provider", StringComparison.Ordinal)))
+        {
+            // A host started again on the same data folder finds the same database, as after a restart.
+            if (!PostgresDatabases.TryGetValue(dataDirectory, out var database))
+            {
+                database = await Postgres.CreateDatabaseAsync();
+                PostgresDatabases[dataDirectory] = database;
+            }
+
+            extraArgs = [.. extraArgs, .. Postgres.HostArguments(database)];
+        }
+
+        return await EmrHost.BuildAsync(
             ["--data", dataDirectory, "--modules", modulesFile, "--environment", environment, .. extraArgs],
             HostPurpose.Serve,
             new HostCustomization(
@@ -66,6 +87,7 @@ internal sealed class EmrTestHost : IAsyncDisposable
                     }
                 },
                 Services: overrideServices));
+    }
 
     public HttpClient CreateClient() => App.GetTestClient();
 
@@ -76,6 +98,18 @@ internal sealed class EmrTestHost : IAsyncDisposable
         return (new HttpClient(cookies) { BaseAddress = new Uri("http://localhost") }, cookies);
     }
 
+    /// <summary>The OAuth2 module's stored key <paramref name="name"/>: its file, or its row when the database holds the keys.</summary>
+    public async Task<string?> ReadKeyAsync(string name)
+    {
+        if (DatabaseFile.StartsWith(Database.PostgresPrefix, StringComparison.Ordinal))
+        {
+            return (await Database.QueryAsync(DatabaseFile, "SELECT value FROM module_key WHERE module_id = 'oauth2' AND name = $name", ("$name", name))).SingleOrDefault();
+        }
+
+        var file = Path.Combine(DataDirectory, "keys", "oauth2", name);
+        return File.Exists(file) ? await File.ReadAllTextAsync(file) : null;
+    }
+
     public AsyncServiceScope CreateScope() => App.Services.CreateAsyncScope();
 
     public async ValueTask DisposeAsync()
@@ -83,5 +117,6 @@ internal sealed class EmrTestHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 }

@@ -190,8 +190,8 @@ public sealed class TokenValidationTests : IAsyncLifetime
         Assert.True(result.IsValid, result.FailureDescription);
         foreach (var key in new[] { "signing.pem", "token-signing.key", "token-encryption.key", "access-token-encryption.key" })
         {
-            Assert.True(File.Exists(Path.Combine(data, "keys", "oauth2", key)), key);
-            if (!OperatingSystem.IsWindows())
+            Assert.NotNull(await restarted.ReadKeyAsync(key));
+            if (!restarted.DatabaseFile.StartsWith(Infrastructure.Database.PostgresPrefix, StringComparison.Ordinal) && !OperatingSystem.IsWindows())
             {
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "keys", "oauth2", key)));
             }
@@ -204,12 +204,17 @@ public sealed class TokenValidationTests : IAsyncLifetime
         // The same token as issued before the HS256 signing and direct-encryption keys: RS256-signed and
         // encrypted with the A256KW key. Its entry is the same, so only the keys decide.
         var token = (string)(await _oauth.PasswordTokenAsync())["access_token"]!;
-        var keys = Path.Combine(_oauth.Host.DataDirectory, "keys", "oauth2");
-        SymmetricSecurityKey Symmetric(string file) => new(Convert.FromBase64String(File.ReadAllText(Path.Combine(keys, file))));
+        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in new[] { "token-encryption.key", "signing.pem", "access-token-encryption.key" })
+        {
+            stored[name] = (await _oauth.Host.ReadKeyAsync(name))!;
+        }
+
+        SymmetricSecurityKey Symmetric(string name) => new(Convert.FromBase64String(stored[name]));
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
         var inner = handler.ReadJsonWebToken(handler.DecryptToken(handler.ReadJsonWebToken(token), new TokenValidationParameters { TokenDecryptionKey = Symmetric("token-encryption.key") }));
         using var rsa = RSA.Create();
-        rsa.ImportFromPem(File.ReadAllText(Path.Combine(keys, "signing.pem")));
+        rsa.ImportFromPem(stored["signing.pem"]);
         var older = handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = JsonSerializer.Deserialize<Dictionary<string, object>>(Base64UrlEncoder.Decode(inner.EncodedPayload)),

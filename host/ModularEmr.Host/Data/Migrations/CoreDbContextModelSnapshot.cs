@@ -17,6 +17,26 @@ namespace ModularEmr.Host.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_key", (string)null);
+                });
+
             modelBuilder.Entity("ModularEmr.Host.Data.ModuleState", b =>
                 {
                     b.Property<string>("ModuleId")
@@ -636,6 +656,48 @@ namespace ModularEmr.Host.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("oauth_scope", (string)null);
+                });
+
+            modelBuilder.Entity("ModularEmr.Host.Data.Shared.ChangeSignal", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Topic");
+
+                    b.ToTable("change_signal", (string)null);
+                });
+
+            modelBuilder.Entity("ModularEmr.Host.Data.Shared.ModuleKey", b =>
+                {
+                    b.Property<string>("ModuleId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("module_id");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("ModuleId", "Name");
+
+                    b.ToTable("module_key", (string)null);
                 });
 
             modelBuilder.Entity("ModularEmr.Host.Data.UserAccount", b =>

@@ -38,7 +38,7 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
     {
         _connection = (SqliteConnection)database.CreateConnection();
         var options = new DbContextOptionsBuilder<CoreDbContext>();
-        SqliteEmrDatabase.Configure(options, CoreDbContext.MigrationsOwner, _connection);
+        SqliteEmrDatabase.ConfigureOn(options, CoreDbContext.MigrationsOwner, _connection);
 
         // One context for every unit, its tracker cleared between them: units run one at a time, and
         // setting up a context per unit cost more than some units' own work.

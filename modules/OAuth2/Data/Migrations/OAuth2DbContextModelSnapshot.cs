@@ -57,6 +57,26 @@ namespace ModularEmr.Modules.OAuth2.Data.Migrations
                     b.ToTable("oauth2_client_registration", (string)null);
                 });
 
+            modelBuilder.Entity("ModularEmr.Modules.OAuth2.Data.PasswordAttempts", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_start");
+
+                    b.HasKey("Source");
+
+                    b.ToTable("oauth2_password_attempt", (string)null);
+                });
+
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>
                 {
                     b.Property<string>("Id")
