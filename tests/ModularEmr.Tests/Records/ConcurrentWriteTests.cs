@@ -50,7 +50,7 @@ public sealed class ConcurrentWriteTests : IAsyncLifetime
         var stored = await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT n.uuid FROM person_name n JOIN person p ON p.id = n.person_id WHERE p.uuid = @p AND n.family_name LIKE 'Concurrent-%'", ("@p", Alice));
         Assert.Equal(created.Select(a => (string?)a.Body["uuid"]).Order(), stored.Order());
         Assert.Empty(await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT id FROM person_name WHERE family_name LIKE 'Refused-%'"));
-        Assert.Equal(["1"], await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT count(*) FROM person_name n JOIN person p ON p.id = n.person_id WHERE p.uuid = @p AND n.preferred = 1 AND n.voided = 0", ("@p", Alice)));
+        Assert.Equal(["1"], await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT count(*) FROM person_name n JOIN person p ON p.id = n.person_id WHERE p.uuid = @p AND n.preferred = TRUE AND n.voided = FALSE", ("@p", Alice)));
 
         // Each acknowledged write raised the person's version once, in the same transaction as its name.
         Assert.Equal(versionBefore + 32, await PersonVersionAsync(Alice));
@@ -185,5 +185,5 @@ public sealed class ConcurrentWriteTests : IAsyncLifetime
         int.Parse((await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT version FROM person WHERE uuid = @p", ("@p", person))).Single()!, System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<string?> PreferredNameAsync(string person) =>
-        (await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT n.uuid FROM person_name n JOIN person p ON p.id = n.person_id WHERE p.uuid = @p AND n.preferred = 1", ("@p", person))).Single();
+        (await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT n.uuid FROM person_name n JOIN person p ON p.id = n.person_id WHERE p.uuid = @p AND n.preferred = TRUE", ("@p", person))).Single();
 }
