@@ -28,7 +28,8 @@ public interface IEmrDatabase
     /// <summary>
     /// Runs <paramref name="work"/> on the database's write path and returns its result once what it wrote
     /// is durable. The provider chooses how: the embedded database runs concurrent writes one after another
-    /// in one shared transaction, each in a savepoint, and commits them with one fsync. Work that throws
+    /// in one shared transaction, each in a savepoint, and commits them with one fsync. A shared PostgreSQL database runs
+    /// each in a transaction of its own, again after a deadlock or serialization failure. Work that throws
     /// leaves nothing behind and its exception is rethrown; the others are unaffected.
     /// </summary>
     /// <remarks>
