@@ -34,18 +34,19 @@ psql_emr() { psql -h 127.0.0.1 -p "$pgport" -U emr -d "$1" -Atq -c "$2"; }
 psql_emr postgres "CREATE DATABASE emr"
 connection="${server/Database=postgres/Database=emr}"
 
-host() { # name port provider
-  local name=$1 port=$2 provider=$3
-  local -a env=(ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Emr__PublicOrigin=http://127.0.0.1:$port)
+host() { # name port provider origin
+  local name=$1 port=$2 provider=$3 origin=$4
+  local -a env=(ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Emr__PublicOrigin=$origin)
   [ "$provider" = postgres ] && env+=(Emr__Database__Provider=postgres "ConnectionStrings__Emr=$connection")
   env "${env[@]}" dotnet host/ModularEmr.Host/bin/Release/net10.0/ModularEmr.Host.dll \
     --urls "http://127.0.0.1:$port" --data "$work/data-$name" --modules "$root/modules.json" --demo >"$work/host-$name.log" 2>&1 &
   pids+=("$!")
   wait_for "http://127.0.0.1:$port/health"
 }
-host a 5090 postgres
-host b 5091 postgres
-host sqlite 5092 sqlite
+# The two PostgreSQL instances have one public origin, as behind a load balancer: one issuer for both.
+host a 5090 postgres http://127.0.0.1:5090
+host b 5091 postgres http://127.0.0.1:5090
+host sqlite 5092 sqlite http://127.0.0.1:5092
 
 token_at() { # port scope
   curl -sf -u xyz-emr:xyz-emr-secret --data-urlencode grant_type=client_credentials --data-urlencode "scope=$2" "http://127.0.0.1:$1/ws/oauth2/token" \

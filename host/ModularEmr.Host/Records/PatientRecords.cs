@@ -13,12 +13,12 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
 
     public async Task<PatientRecord?> GetAsync(Guid uuid, CancellationToken cancellationToken = default)
     {
-        if (recent.Find(uuid) is { } known)
+        var before = await recent.NowAsync(cancellationToken);
+        if (recent.Find(uuid, before) is { } known)
         {
             return known;
         }
 
-        var before = recent.Now;
         var patient = await WithDetails(db.Patients.AsNoTracking()).SingleOrDefaultAsync(p => p.Person.Uuid == uuid, cancellationToken);
         if (patient is null)
         {

@@ -53,12 +53,17 @@ internal sealed class CoreWrites : ISaveChangesInterceptor, IDbTransactionInterc
 /// (<see cref="Forget"/>), before the write is acknowledged; a read that began before that signal never
 /// files its possibly older result afterwards. Writes outside the record writer (installation, demo data,
 /// the command line) move <see cref="CoreWrites"/>, which invalidates every entry. This host is the only
-/// writer of its embedded database. On a shared database another instance's writes are not seen here, so
-/// nothing is kept: each read asks the database (see docs/PERFORMANCE.md, "PostgreSQL", for its cost).
+/// writer of its embedded database. On a shared database another instance's writes move the
+/// <see cref="Topic"/> change signal (every record write there signals it after its commit), and an entry
+/// read under an older version of it is never served: a write on any instance makes every instance read
+/// afresh, at the cost of one (coalesced) version read per lookup.
 /// </summary>
-internal sealed class RecentPatients(CoreWrites writes, Data.EmrDatabaseProvider database)
+internal sealed class RecentPatients(CoreWrites writes, IChangeSignals signals, Data.EmrDatabaseProvider database)
 {
-    private readonly bool _keeps = !database.IsShared;
+    /// <summary>The change signal every committed record write moves on a shared database.</summary>
+    public const string Topic = "core.records";
+
+    private readonly bool _shared = database.IsShared;
 
     private const int Capacity = 10_000;
     private readonly ConcurrentDictionary<Guid, (PatientRecord Patient, Stamp Read)> _entries = new();
@@ -66,15 +71,19 @@ internal sealed class RecentPatients(CoreWrites writes, Data.EmrDatabaseProvider
     private long _clock;
     private long _floor;
 
-    /// <summary>The moment to pass to <see cref="Remember"/>: take it before querying.</summary>
-    public Stamp Now => new(writes.Count, Interlocked.Read(ref _clock));
+    /// <summary>The moment to look up at and to pass to <see cref="Remember"/>: take it before querying.</summary>
+    public async ValueTask<Stamp> NowAsync(CancellationToken cancellationToken)
+    {
+        var shared = _shared ? await signals.VersionAsync(Topic, cancellationToken) : 0;
+        return new Stamp(writes.Count, Interlocked.Read(ref _clock), shared);
+    }
 
-    public PatientRecord? Find(Guid uuid) =>
-        _keeps && _entries.TryGetValue(uuid, out var entry) && entry.Read.Writes == writes.Count && !WrittenSince(uuid, entry.Read) ? entry.Patient : null;
+    public PatientRecord? Find(Guid uuid, Stamp now) =>
+        _entries.TryGetValue(uuid, out var entry) && entry.Read.Writes == now.Writes && entry.Read.Shared == now.Shared && !WrittenSince(uuid, entry.Read) ? entry.Patient : null;
 
     public void Remember(PatientRecord patient, Stamp before)
     {
-        if (!_keeps || WrittenSince(patient.Uuid, before))
+        if (WrittenSince(patient.Uuid, before))
         {
             return;
         }
@@ -124,6 +133,6 @@ internal sealed class RecentPatients(CoreWrites writes, Data.EmrDatabaseProvider
     private bool WrittenSince(Guid uuid, Stamp before) =>
         before.Clock < Interlocked.Read(ref _floor) || (_writtenAt.TryGetValue(uuid, out var at) && at > before.Clock);
 
-    /// <summary>When a read began: the count of other writes, and the writer's clock.</summary>
-    public readonly record struct Stamp(long Writes, long Clock);
+    /// <summary>When a read began: the count of other writes, the writer's clock, and the shared database's record version.</summary>
+    public readonly record struct Stamp(long Writes, long Clock, long Shared);
 }

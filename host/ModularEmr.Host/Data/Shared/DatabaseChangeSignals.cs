@@ -4,42 +4,116 @@ using ModularEmr.Sdk.Data;
 namespace ModularEmr.Host.Data.Shared;
 
 /// <summary>
-/// The change signals of a shared database: one row per topic in <c>change_signal</c>. Reading is a
-/// primary-key lookup on a pooled connection; signalling commits at once (autocommit), before the change's
-/// answer goes out, so the next request on any instance reads the new version.
+/// The change signals of a shared database: one row per topic in <c>change_signal</c>. Signalling commits at
+/// once (autocommit), before the change's answer goes out, so the next request on any instance reads the new
+/// version.
 /// </summary>
+/// <remarks>
+/// Reads are coalesced as commits are in a group commit: a caller joins the next read of the whole (small)
+/// table, one that begins after it arrived, so it sees every version committed before it asked; while one
+/// read is in flight, the callers arriving meanwhile wait for the next one together. Under load a request
+/// then costs a fraction of a query instead of one query per topic.
+/// </remarks>
 internal sealed class DatabaseChangeSignals(EmrDatabaseProvider database) : IChangeSignals
 {
-    private const string ReadSql = "SELECT version FROM " + ChangeSignal.Table + " WHERE topic = @topic";
+    private const string ReadSql = "SELECT topic, version FROM " + ChangeSignal.Table;
 
     private const string SignalSql =
         "INSERT INTO " + ChangeSignal.Table + " (topic, version) VALUES (@topic, 1) " +
         "ON CONFLICT (topic) DO UPDATE SET version = " + ChangeSignal.Table + ".version + 1";
 
+    private readonly Lock _gate = new();
+    private TaskCompletionSource<IReadOnlyDictionary<string, long>>? _next;
+    private bool _reading;
+
     public async ValueTask<long> VersionAsync(string topic, CancellationToken cancellationToken = default)
     {
-        await using var connection = database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var command = Command(connection, ReadSql, topic);
-        return await command.ExecuteScalarAsync(cancellationToken) is long version ? version : 0;
+        Task<IReadOnlyDictionary<string, long>> read;
+        var start = false;
+        lock (_gate)
+        {
+            _next ??= new TaskCompletionSource<IReadOnlyDictionary<string, long>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            read = _next.Task;
+            if (!_reading)
+            {
+                _reading = start = true;
+            }
+        }
+
+        if (start)
+        {
+            // The loop outlives the request that started it: it must not carry that request's context.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(ReadWhileAskedAsync, CancellationToken.None);
+            }
+        }
+
+        return (await read.WaitAsync(cancellationToken)).GetValueOrDefault(topic);
     }
 
     public async Task SignalAsync(string topic, CancellationToken cancellationToken = default)
     {
         await using var connection = database.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        await using var command = Command(connection, SignalSql, topic);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await SignalWithinAsync(connection, null, topic, cancellationToken);
     }
 
-    private static DbCommand Command(DbConnection connection, string sql, string topic)
+    /// <summary>Moves <paramref name="topic"/> inside <paramref name="transaction"/>: the change and its signal commit together.</summary>
+    public static async Task SignalWithinAsync(DbConnection connection, DbTransaction? transaction, string topic, CancellationToken cancellationToken)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = SignalSql;
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@topic";
         parameter.Value = topic;
         command.Parameters.Add(parameter);
-        return command;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Reads the table for each group of callers in turn, until no one is waiting.</summary>
+    private async Task ReadWhileAskedAsync()
+    {
+        while (true)
+        {
+            TaskCompletionSource<IReadOnlyDictionary<string, long>> group;
+            lock (_gate)
+            {
+                if (_next is null)
+                {
+                    _reading = false;
+                    return;
+                }
+
+                group = _next;
+                _next = null;
+            }
+
+            try
+            {
+                group.SetResult(await ReadAllAsync());
+            }
+            catch (Exception exception)
+            {
+                group.SetException(exception);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, long>> ReadAllAsync()
+    {
+        await using var connection = database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = ReadSql;
+        await using DbDataReader reader = await command.ExecuteReaderAsync();
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            versions[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return versions;
     }
 }

@@ -1,7 +1,8 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using ModularEmr.Host.Data.Postgres;
+using ModularEmr.Host.Data.Shared;
+using ModularEmr.Host.Records;
 using ModularEmr.Sdk.Data;
 using Npgsql;
 
@@ -36,7 +37,11 @@ internal sealed partial class PostgresRecordWriter(PostgresEmrDatabase database,
                 await using var db = new CoreDbContext(_options);
                 db.Database.SetDbConnection(connection);
                 await db.Database.UseTransactionAsync(transaction, token);
-                return await work(db, token);
+                var result = await work(db, token);
+
+                // In the same transaction: every instance's patient cache drops what it read before this commit.
+                await DatabaseChangeSignals.SignalWithinAsync(connection, transaction, RecentPatients.Topic, token);
+                return result;
             },
             cancellationToken);
 
