@@ -99,11 +99,13 @@ measure pg2_read "$duration" "read 5090 8" "read 5091 8"
 measure sqlite_token "$duration" "token 5092 16"
 measure pg1_token "$duration" "token 5090 16"
 measure pg2_token "$duration" "token 5090 8" "token 5091 8"
+measure pg1_write "$duration" "write 5090 8"
+measure pg2_write "$duration" "write 5090 4" "write 5091 4"
 measure pg1_mixed "$duration" "token 5090 8" "read 5090 16" "write 5090 8"
 measure pg2_mixed "$duration" "token 5090 4" "token 5091 4" "read 5090 8" "read 5091 8" "write 5090 4" "write 5091 4"
 
 # What one token-checked read asks the database: index scans per read, by table.
-scans() { psql_emr emr "SELECT pg_stat_clear_snapshot(); SELECT relname || ' ' || coalesce(idx_scan, 0) FROM pg_stat_user_tables ORDER BY relname" | grep -v '^$'; }
+scans() { psql_emr emr "SELECT pg_stat_clear_snapshot(); SELECT relname || ' ' || (coalesce(idx_scan, 0) + coalesce(seq_scan, 0)) FROM pg_stat_user_tables ORDER BY relname" | grep -v '^$'; }
 sleep 1; scans >"$work/scans-before"
 reads=1000
 for _ in $(seq 1 $reads); do curl -sf -o /dev/null -H "Authorization: Bearer $read_a" "http://127.0.0.1:5091$patient"; done
@@ -129,6 +131,8 @@ labels = [
     ("sqlite_token", "token", "SQLite host: client-credentials token"),
     ("pg1_token", "token", "PostgreSQL, 1 instance: token"),
     ("pg2_token", "token", "PostgreSQL, 2 instances: token"),
+    ("pg1_write", "write", "PostgreSQL, 1 instance: REST name additions"),
+    ("pg2_write", "write", "PostgreSQL, 2 instances: REST name additions"),
     ("pg1_mixed", "token", "PostgreSQL, 1 instance, mixed: tokens"),
     ("pg1_mixed", "read", "PostgreSQL, 1 instance, mixed: reads"),
     ("pg1_mixed", "write", "PostgreSQL, 1 instance, mixed: writes"),
@@ -149,10 +153,10 @@ print(f"two instances / one, reads: {rps('pg2_read', 'read') / rps('pg1_read', '
 print(f"tokens on PostgreSQL / SQLite: {rps('pg1_token', 'token') / rps('sqlite_token', 'token'):.2f}")
 before = dict(line.rsplit(" ", 1) for line in open(f"{work}/scans-before").read().split("\n") if line)
 after = dict(line.rsplit(" ", 1) for line in open(f"{work}/scans-after").read().split("\n") if line)
-print(f"index scans per token-checked read ({reads} reads at instance B):", ", ".join(
+print(f"table scans (index or sequential) per token-checked read ({reads} reads one after another at instance B):", ", ".join(
     f"{table} {(int(after[table]) - int(before.get(table, 0))) / reads:.2f}" for table in sorted(after) if int(after[table]) != int(before.get(table, 0))))
 mismatches = 0
-for name in ("warmup", "pg1_mixed", "pg2_mixed"):
+for name in ("warmup", "pg1_write", "pg2_write", "pg1_mixed", "pg2_mixed"):
     acknowledged = set()
     for port in ("5090", "5091"):
         try:
@@ -165,6 +169,9 @@ for name in ("warmup", "pg1_mixed", "pg2_mixed"):
     missing, extra = len(acknowledged - stored), len(stored - acknowledged)
     mismatches += missing + extra
     print(f"writes {name}: {len(acknowledged)} acknowledged, {len(stored)} stored, {missing} acknowledged but not stored, {extra} stored but not acknowledged")
+for (name, kind) in runs:
+    if total(name, kind)["errors"]:
+        print(f"errors in {name} {kind}: {total(name, kind)['errors']}")
 errors = sum(total(name, kind)["errors"] for name, kind in runs)
 print(f"error responses and socket errors during the runs: {errors}")
 sys.exit(1 if errors or mismatches else 0)
