@@ -9,7 +9,7 @@ namespace ModularEmr.Host.Data;
 /// module: how a context reaches it, how a connection is made, and what holds when several hosts share it.
 /// Modules see it through <see cref="EmrDatabase"/>.
 /// </summary>
-internal abstract class EmrDatabaseProvider
+internal abstract class EmrDatabaseProvider : IAsyncDisposable
 {
     /// <summary>The provider's name in configuration and in <see cref="Sdk.Data.IEmrDatabase.Provider"/>.</summary>
     public abstract string Name { get; }
@@ -36,6 +36,19 @@ internal abstract class EmrDatabaseProvider
     /// starting together on one database migrate and install each module once.
     /// </summary>
     public abstract Task<IAsyncDisposable> HoldMigrationLockAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes what the provider holds open (PostgreSQL's pooled connections): the host's service container
+    /// owns the provider and disposes it when the host stops, so a stopped host leaves no session behind.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>What <see cref="DisposeAsync"/> closes: nothing for a file opened per connection.</summary>
+    protected virtual ValueTask CloseAsync() => ValueTask.CompletedTask;
 
     /// <summary>The migrations history table of a module: each module migrates on its own.</summary>
     protected static string HistoryTable(string moduleId) => $"__migrations_{moduleId}";

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace ModularEmr.Host.Data;
 
@@ -10,6 +11,10 @@ internal static class UniqueViolation
     private const int Unique = 2067;
     private const int PrimaryKey = 1555;
 
-    public static bool Is(DbUpdateException exception) =>
-        exception.InnerException is SqliteException { SqliteExtendedErrorCode: Unique or PrimaryKey };
+    public static bool Is(DbUpdateException exception) => exception.InnerException switch
+    {
+        SqliteException { SqliteExtendedErrorCode: Unique or PrimaryKey } => true,
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+        _ => false,
+    };
 }

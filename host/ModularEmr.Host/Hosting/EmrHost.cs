@@ -60,6 +60,29 @@ internal static class EmrHost
         // The core tables come first: modules read their keys from them while they register services. Until
         // the modules are installed and the demo data seeded, no other instance migrates or installs.
         var database = CreateDatabase(settings);
+        try
+        {
+            return await BuildOnAsync(builder, settings, catalog, loaded, registry, database, purpose, customization, cancellationToken);
+        }
+        catch
+        {
+            // Until the host is built and owns it, nobody else closes the provider's connections.
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<WebApplication> BuildOnAsync(
+        WebApplicationBuilder builder,
+        EmrSettings settings,
+        ModuleCatalog catalog,
+        List<LoadedModule> loaded,
+        ModuleRegistry registry,
+        EmrDatabaseProvider database,
+        HostPurpose purpose,
+        HostCustomization? customization,
+        CancellationToken cancellationToken)
+    {
         await database.PrepareAsync(cancellationToken);
         await using var migrating = await database.HoldMigrationLockAsync(cancellationToken);
         await MigrateCoreAsync(database, cancellationToken);
@@ -86,6 +109,7 @@ internal static class EmrHost
 
         customization?.Services?.Invoke(builder.Services);
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<EmrDatabaseProvider>(); // now the container owns it (see AddCoreServices)
 
         var installer = app.Services.GetRequiredService<ModuleInstaller>();
         foreach (var module in loaded)
@@ -116,7 +140,8 @@ internal static class EmrHost
         services.AddSingleton(registry);
         services.AddSingleton<IPublicOrigin>(new PublicOrigin(settings.PublicOrigin));
         AddRequestOriginServices(services, settings);
-        services.AddSingleton(database);
+        // A factory, not an instance: the container then owns the provider and disposes it with the host.
+        services.AddSingleton(_ => database);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CoreWrites>();
         services.AddSingleton<RecentPatients>();

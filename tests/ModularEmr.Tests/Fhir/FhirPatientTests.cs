@@ -432,7 +432,7 @@ public sealed class FhirPatientTests : IAsyncLifetime
         await unknown.ResourceAsync<OperationOutcome>();
 
         var someone = (await (await _oauth.SendAsync(HttpMethod.Get, "/ws/fhir/Patient?_count=1&gender=male", _adminToken)).ResourceAsync<Bundle>()).Entry.Single().Resource.Id;
-        await Database.QueryAsync(_oauth.Host.DatabaseFile, "UPDATE patient SET voided = 1 WHERE person_id = (SELECT id FROM person WHERE uuid = $uuid)", ("$uuid", (object)someone));
+        await Database.QueryAsync(_oauth.Host.DatabaseFile, "UPDATE patient SET voided = TRUE WHERE person_id = (SELECT id FROM person WHERE uuid = $uuid)", ("$uuid", (object)someone));
         var voided = await _oauth.SendAsync(HttpMethod.Get, $"/ws/fhir/Patient/{someone}", _adminToken);
         Assert.Equal(HttpStatusCode.Gone, voided.StatusCode);
         Assert.Equal(OperationOutcome.IssueType.Deleted, (await voided.ResourceAsync<OperationOutcome>()).Issue.Single().Code);

@@ -111,6 +111,48 @@ public sealed class SharedDatabaseTests
     }
 
     [PostgresFact]
+    public async Task Writes_racing_through_both_instances_are_each_stored_once_and_one_identifier_goes_to_one_patient()
+    {
+        var (first, second) = await StartTwoAsync();
+        await using var a = first;
+        await using var b = second;
+        var rest = await a.TokenAsync("admin", "Admin123", "rest.read rest.write");
+        var fhir = await a.TokenAsync("admin", "Admin123", "user/Patient.cruds");
+        var versionBefore = await PersonVersionAsync(a, Alice);
+
+        // 24 name additions to one person and 12 creates naming one identifier, alternating A and B, at once.
+        var names = Enumerable.Range(0, 24).Select(i => AddNameAsync(i % 2 == 0 ? a : b, rest, Alice, $"Racer-{i:00}"));
+        var creates = Enumerable.Range(0, 12).Select(i => (i % 2 == 0 ? a : b).SendAsync(HttpMethod.Post, "/ws/fhir/Patient", fhir, new Hl7.Fhir.Model.Patient
+        {
+            Name = [new Hl7.Fhir.Model.HumanName { Family = $"Twin-{i}", Given = ["Shared"], Use = Hl7.Fhir.Model.HumanName.NameUse.Official }],
+            Identifier = [new Hl7.Fhir.Model.Identifier("https://modularemr.org/fhir/identifier/national-id", "NID-SHARED-RACE")],
+        }));
+        var nameAnswers = Task.WhenAll(names);
+        var createAnswers = await Task.WhenAll(creates);
+        var added = await nameAnswers;
+
+        Assert.All(added, answer => Assert.Equal(HttpStatusCode.Created, answer.Status));
+        var stored = await Database.QueryAsync(a.Host.DatabaseFile, "SELECT n.uuid FROM person_name n JOIN person p ON p.id = n.person_id WHERE p.uuid = $p AND n.family_name LIKE 'Racer-%'", ("$p", Alice));
+        Assert.Equal(added.Select(answer => answer.Uuid).Order(), stored.Order());
+        Assert.Equal(["1"], await Database.QueryAsync(a.Host.DatabaseFile, "SELECT count(*) FROM person_name n JOIN person p ON p.id = n.person_id WHERE p.uuid = $p AND n.preferred = TRUE AND n.voided = FALSE", ("$p", Alice)));
+        Assert.Equal(versionBefore + 24, await PersonVersionAsync(a, Alice));
+
+        Assert.Single(createAnswers, response => response.StatusCode == HttpStatusCode.Created);
+        Assert.All(createAnswers.Where(response => response.StatusCode != HttpStatusCode.Created), response => Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode));
+        Assert.Equal(["1"], await Database.QueryAsync(a.Host.DatabaseFile, "SELECT count(*) FROM patient_identifier WHERE identifier = 'NID-SHARED-RACE'"));
+        Assert.Equal(["1"], await Database.QueryAsync(a.Host.DatabaseFile, "SELECT count(*) FROM person_name WHERE family_name LIKE 'Twin-%'"));
+
+        // Both instances read what the other wrote: every addition, whichever instance took it.
+        foreach (var host in new[] { a, b })
+        {
+            using var read = new HttpRequestMessage(HttpMethod.Get, $"/ws/rest/v1/person/{Alice}/name");
+            read.Headers.Authorization = new AuthenticationHeaderValue("Bearer", rest);
+            var listed = JsonNode.Parse(await (await host.Client.SendAsync(read)).Content.ReadAsStringAsync())!["results"]!.AsArray();
+            Assert.Equal(24, listed.Count(name => ((string?)name!["display"])?.Contains("Racer-", StringComparison.Ordinal) == true));
+        }
+    }
+
+    [PostgresFact]
     public async Task A_session_and_a_consent_form_made_by_A_are_accepted_by_B_and_the_code_B_issues_is_redeemed_at_A()
     {
         var (first, second) = await StartTwoAsync();
@@ -268,6 +310,17 @@ public sealed class SharedDatabaseTests
             to.Cookies.Cookies.Add(Origin, new Cookie(cookie.Name, cookie.Value, cookie.Path));
         }
     }
+
+    private static async Task<(HttpStatusCode Status, string? Uuid)> AddNameAsync(OAuth2Harness host, string token, string person, string family)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/ws/rest/v1/person/{person}/name") { Content = JsonContent.Create(new { givenName = "Race", familyName = family }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await host.Client.SendAsync(request);
+        return (response.StatusCode, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())?["uuid"]);
+    }
+
+    private static async Task<int> PersonVersionAsync(OAuth2Harness host, string person) =>
+        int.Parse((await Database.QueryAsync(host.Host.DatabaseFile, "SELECT version FROM person WHERE uuid = $p", ("$p", person))).Single()!, System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<string?> OfficialFamilyAsync(HttpResponseMessage response) =>
         (await response.ResourceAsync<Hl7.Fhir.Model.Patient>()).Name.First(n => n.Use == Hl7.Fhir.Model.HumanName.NameUse.Official).Family;

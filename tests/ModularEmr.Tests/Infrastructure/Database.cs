@@ -14,7 +14,7 @@ internal static class Database
     public static async Task<List<string?>> QueryAsync(string databaseFile, string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = databaseFile.StartsWith(PostgresPrefix, StringComparison.Ordinal)
-            ? (System.Data.Common.DbConnection)new Npgsql.NpgsqlConnection(databaseFile[PostgresPrefix.Length..])
+            ? (System.Data.Common.DbConnection)new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(databaseFile[PostgresPrefix.Length..]) { Pooling = false }.ConnectionString)
             : new SqliteConnection($"Data Source={databaseFile};Pooling=False");
         if (connection is Npgsql.NpgsqlConnection)
         {

@@ -57,7 +57,7 @@ public sealed class ClientRegistrationTests : IAsyncLifetime
 
         var again = JsonNode.Parse(await (await _oauth.ApiAsync(HttpMethod.Get, $"/ws/oauth2/api/clients/{clientId}", Bob)).Content.ReadAsStringAsync())!;
         Assert.Null(again["clientSecret"]);
-        var stored = Assert.Single(await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT ClientSecret FROM oauth2_application WHERE ClientId = $id", ("$id", clientId)));
+        var stored = Assert.Single(await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT \"ClientSecret\" FROM oauth2_application WHERE \"ClientId\" = $id", ("$id", clientId)));
         Assert.NotEqual(secret, stored);
         Assert.DoesNotContain(secret, stored!, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, _oauth.Host.Logs.All, StringComparison.Ordinal);

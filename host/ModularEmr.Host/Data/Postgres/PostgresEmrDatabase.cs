@@ -12,7 +12,7 @@ namespace ModularEmr.Host.Data.Postgres;
 /// several host instances may share behind a load balancer. Modules run on it unchanged: their migrations,
 /// written once against the embedded provider, are translated by <see cref="PortableMigrationsSqlGenerator"/>.
 /// </summary>
-internal sealed class PostgresEmrDatabase : EmrDatabaseProvider, IAsyncDisposable
+internal sealed class PostgresEmrDatabase : EmrDatabaseProvider
 {
     public const string Provider = "postgres";
 
@@ -81,7 +81,7 @@ internal sealed class PostgresEmrDatabase : EmrDatabaseProvider, IAsyncDisposabl
         }
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    protected override ValueTask CloseAsync() => _dataSource.DisposeAsync();
 
     /// <summary>
     /// Migrations are written once, against the embedded provider, and translated here; the model's own
