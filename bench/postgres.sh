@@ -171,7 +171,7 @@ for name in ("warmup", "pg1_write", "pg2_write", "pg1_mixed", "pg2_mixed"):
     print(f"writes {name}: {len(acknowledged)} acknowledged, {len(stored)} stored, {missing} acknowledged but not stored, {extra} stored but not acknowledged")
 for (name, kind) in runs:
     if total(name, kind)["errors"]:
-        print(f"errors in {name} {kind}: {total(name, kind)['errors']}")
+        print(f"errors in {name} {kind}: " + "; ".join(f"{p['non2xx']} non-2xx, {p['socket_errors']} socket (connect, read, write, timeout)" for p in runs[(name, kind)]))
 errors = sum(total(name, kind)["errors"] for name, kind in runs)
 print(f"error responses and socket errors during the runs: {errors}")
 sys.exit(1 if errors or mismatches else 0)

@@ -156,7 +156,9 @@ internal static class EmrHost
             case PostgresEmrDatabase postgres:
                 services.AddSingleton(postgres);
                 services.AddSingleton<IRecordWriter, PostgresRecordWriter>();
-                services.AddSingleton<IChangeSignals, DatabaseChangeSignals>();
+                services.AddHttpContextAccessor();
+                services.AddSingleton<DatabaseChangeSignals>();
+                services.AddSingleton<IChangeSignals>(provider => provider.GetRequiredService<DatabaseChangeSignals>());
                 break;
         }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.AspNetCore.Http;
 using ModularEmr.Sdk.Data;
 
 namespace ModularEmr.Host.Data.Shared;
@@ -13,9 +14,17 @@ namespace ModularEmr.Host.Data.Shared;
 /// table, one that begins after it arrived, so it sees every version committed before it asked; while one
 /// read is in flight, the callers arriving meanwhile wait for the next one together. Under load a request
 /// then costs a fraction of a query instead of one query per topic.
+/// <para>
+/// Within one HTTP request the table is read at most once: that read began after the request arrived, so it
+/// already holds every change answered before the request, which is all DESIGN §7 promises. The request
+/// reads again only after this instance has itself signalled since (a write in the same request must not
+/// be hidden from it by the snapshot taken before it).
+/// </para>
 /// </remarks>
-internal sealed class DatabaseChangeSignals(EmrDatabaseProvider database) : IChangeSignals
+internal sealed class DatabaseChangeSignals(EmrDatabaseProvider database, IHttpContextAccessor requests) : IChangeSignals
 {
+    private static readonly object SnapshotKey = new();
+
     private const string ReadSql = "SELECT topic, version FROM " + ChangeSignal.Table;
 
     private const string SignalSql =
@@ -25,8 +34,48 @@ internal sealed class DatabaseChangeSignals(EmrDatabaseProvider database) : ICha
     private readonly Lock _gate = new();
     private TaskCompletionSource<IReadOnlyDictionary<string, long>>? _next;
     private bool _reading;
+    private long _signalled;
 
     public async ValueTask<long> VersionAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        var items = requests.HttpContext?.Items;
+        var signalled = Volatile.Read(ref _signalled);
+        if (items?[SnapshotKey] is RequestSnapshot snapshot && snapshot.Signalled == signalled && !snapshot.Read.IsFaulted)
+        {
+            return (await snapshot.Read.WaitAsync(cancellationToken)).GetValueOrDefault(topic);
+        }
+
+        var read = JoinNextRead();
+        if (items is not null)
+        {
+            items[SnapshotKey] = new RequestSnapshot(read, signalled);
+        }
+
+        return (await read.WaitAsync(cancellationToken)).GetValueOrDefault(topic);
+    }
+
+    public async Task SignalAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = database.CreateConnection();
+            await connection.OpenAsync(cancellationToken);
+            await SignalWithinAsync(connection, null, topic, cancellationToken);
+        }
+        finally
+        {
+            SignalledHere();
+        }
+    }
+
+    /// <summary>
+    /// Called once a signal of this instance has committed (<see cref="SignalWithinAsync"/> inside a write):
+    /// snapshots taken by requests before it are no longer trusted.
+    /// </summary>
+    public void SignalledHere() => Interlocked.Increment(ref _signalled);
+
+    /// <summary>The next read of the table to begin: one that begins after this call.</summary>
+    private Task<IReadOnlyDictionary<string, long>> JoinNextRead()
     {
         Task<IReadOnlyDictionary<string, long>> read;
         var start = false;
@@ -49,14 +98,7 @@ internal sealed class DatabaseChangeSignals(EmrDatabaseProvider database) : ICha
             }
         }
 
-        return (await read.WaitAsync(cancellationToken)).GetValueOrDefault(topic);
-    }
-
-    public async Task SignalAsync(string topic, CancellationToken cancellationToken = default)
-    {
-        await using var connection = database.CreateConnection();
-        await connection.OpenAsync(cancellationToken);
-        await SignalWithinAsync(connection, null, topic, cancellationToken);
+        return read;
     }
 
     /// <summary>Moves <paramref name="topic"/> inside <paramref name="transaction"/>: the change and its signal commit together.</summary>

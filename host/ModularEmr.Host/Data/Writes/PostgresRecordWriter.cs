@@ -16,7 +16,7 @@ namespace ModularEmr.Host.Data.Writes;
 /// Module writes (token entries: inserts of fresh rows) run side by side. A deadlock or serialization
 /// failure, which PostgreSQL asks the client to retry, runs the unit again.
 /// </summary>
-internal sealed partial class PostgresRecordWriter(PostgresEmrDatabase database, ILogger<PostgresRecordWriter> logger) : IRecordWriter
+internal sealed partial class PostgresRecordWriter(PostgresEmrDatabase database, DatabaseChangeSignals signals, ILogger<PostgresRecordWriter> logger) : IRecordWriter
 {
     /// <summary>The advisory lock of core record writes ('Record' in ASCII).</summary>
     private const long RecordLock = 0x5265636F7264;
@@ -24,26 +24,36 @@ internal sealed partial class PostgresRecordWriter(PostgresEmrDatabase database,
 
     private readonly DbContextOptions<CoreDbContext> _options = CoreOptions(database);
 
-    public Task<T> WriteAsync<T>(Func<CoreDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        RunAsync(
-            async (connection, transaction, token) =>
-            {
-                await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction))
+    public async Task<T> WriteAsync<T>(Func<CoreDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunAsync(
+                async (connection, transaction, token) =>
                 {
-                    command.Parameters.AddWithValue("key", RecordLock);
-                    await command.ExecuteNonQueryAsync(token);
-                }
+                    await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction))
+                    {
+                        command.Parameters.AddWithValue("key", RecordLock);
+                        await command.ExecuteNonQueryAsync(token);
+                    }
 
-                await using var db = new CoreDbContext(_options);
-                db.Database.SetDbConnection(connection);
-                await db.Database.UseTransactionAsync(transaction, token);
-                var result = await work(db, token);
+                    await using var db = new CoreDbContext(_options);
+                    db.Database.SetDbConnection(connection);
+                    await db.Database.UseTransactionAsync(transaction, token);
+                    var done = await work(db, token);
 
-                // In the same transaction: every instance's patient cache drops what it read before this commit.
-                await DatabaseChangeSignals.SignalWithinAsync(connection, transaction, RecentPatients.Topic, token);
-                return result;
-            },
-            cancellationToken);
+                    // In the same transaction: every instance's patient cache drops what it read before this commit.
+                    await DatabaseChangeSignals.SignalWithinAsync(connection, transaction, RecentPatients.Topic, token);
+                    return done;
+                },
+                cancellationToken);
+        }
+        finally
+        {
+            // Also when the commit's outcome is unknown: this request must not trust what it read before.
+            signals.SignalledHere();
+        }
+    }
 
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         RunAsync(work, cancellationToken);
