@@ -22,4 +22,6 @@ internal sealed class DesignTimeFactory : Microsoft.EntityFrameworkCore.Design.I
         new(new DbContextOptionsBuilder<$(grep -rl "class $context" "$module" --include=*.cs | head -1 | xargs sed -n 's/^namespace \(.*\);/\1/p').$context>().UseSqlite("Data Source=design-time.db", o => o.MigrationsHistoryTable("__migrations_${id}")).Options);
 }
 CS
+# The lent packages must be restored before dotnet-ef reads the project (it does not restore first).
+EmrDesignTime=true dotnet restore "$project" >/dev/null
 EmrDesignTime=true dotnet tool run dotnet-ef migrations add "$name" --project "$project" --context "$context" --output-dir Data/Migrations
