@@ -10,6 +10,7 @@ using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Keys;
 using ModularEmr.Modules.OAuth2.Pages;
 using ModularEmr.Modules.OAuth2.Protocol;
+using ModularEmr.Modules.OAuth2.Smart;
 using ModularEmr.Modules.OAuth2.Validation;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Modules;
@@ -92,6 +93,8 @@ public sealed class OAuth2Module : EmrModule
     {
         endpoints.MapAuthorizationEndpoint();
         endpoints.MapTokenEndpoint();
+        endpoints.MapSmartStyleApi();
+        endpoints.MapEhrLaunchApi();
         endpoints.MapUserInfoAndLogout();
         endpoints.MapLoginPage();
         endpoints.MapFragmentExtractor();

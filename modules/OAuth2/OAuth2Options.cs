@@ -34,4 +34,15 @@ public sealed class OAuth2Options
     /// <summary>The window of <see cref="PasswordAttemptsPerWindow"/>.</summary>
     [Range(1, 3600)]
     public int PasswordWindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Paths of the FHIR servers an app may name as SMART's <c>aud</c>, under the public origin. The FHIR
+    /// module serves <c>/ws/fhir</c>; a host that maps another FHIR base adds it here.
+    /// </summary>
+    [MinLength(1)]
+    public string[] FhirBasePaths { get; set; } = ["/ws/fhir"];
+
+    /// <summary>How long an EHR launch id may wait for the app's authorization request.</summary>
+    [Range(10, 3600)]
+    public int EhrLaunchLifetimeSeconds { get; set; } = 300;
 }

@@ -15,7 +15,8 @@ public static class CapabilityStatementFactory
         {
             Cors = false,
             Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART App Launch")],
-            Description = "OAuth 2.0 bearer tokens from this server's OAuth2 module; SMART App Launch v2 scopes (v1 .read/.write accepted).",
+            Description = "OAuth 2.0 bearer tokens from this server's OAuth2 module; SMART App Launch v2 scopes (v1 .read/.write accepted). "
+                + "Launch context: patient (standalone launch), need_patient_banner and smart_style_url; no encounter context, as encounters are not modelled.",
         };
         security.Extension.Add(new Extension
         {

@@ -24,11 +24,12 @@ public static class SmartConfiguration
             ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post" },
             ["response_types_supported"] = new[] { "code" },
             ["code_challenge_methods_supported"] = new[] { "S256" },
-            ["scopes_supported"] = SmartScopes.Declared.Select(s => s.Name).Concat(["openid", "fhirUser", "launch/patient", "offline_access", "profile"]).ToArray(),
+            ["scopes_supported"] = SmartScopes.Declared.Select(s => s.Name).Concat(["openid", "fhirUser", "launch", "launch/patient", "offline_access", "profile"]).ToArray(),
             ["capabilities"] = new[]
             {
-                "launch-standalone", "client-public", "client-confidential-symmetric", "context-standalone-patient",
-                "permission-patient", "permission-user", "permission-offline", "permission-v1", "permission-v2", "sso-openid-connect",
+                "launch-standalone", "launch-ehr", "context-ehr-patient", "authorize-post", "client-public", "client-confidential-symmetric", "context-standalone-patient",
+                "context-banner", "context-style", "permission-patient", "permission-user", "permission-offline", "permission-v1",
+                "permission-v2", "sso-openid-connect",
             },
         };
     }

@@ -70,6 +70,7 @@ public static class ClientPortal
                 Name = client.Name,
                 Description = client.Description,
                 Website = client.Website,
+                LaunchUri = client.LaunchUri,
                 ClientType = client.ClientType,
                 RedirectUris = client.RedirectUris,
                 GrantTypes = client.GrantTypes,
@@ -146,6 +147,7 @@ public static class ClientPortal
         Name = form["name"],
         Description = NullIfEmpty(form["description"]),
         Website = NullIfEmpty(form["website"]),
+        LaunchUri = NullIfEmpty(form["launchUri"]),
         ClientType = form["clientType"],
         RedirectUris = form["redirectUris"].ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         GrantTypes = form["grantTypes"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!).ToList(),
@@ -173,6 +175,7 @@ public static class ClientPortal
               <label for="name">Name</label><input type="text" id="name" name="name" value="{Html.Encode(values?.Name)}" required maxlength="100">
               <label for="description">Description</label><textarea id="description" name="description" maxlength="1000">{Html.Encode(values?.Description)}</textarea>
               <label for="website">Website</label><input type="url" id="website" name="website" value="{Html.Encode(values?.Website)}">
+              <label for="launchUri">Launch URL, for apps the EHR launches (SMART EHR launch; the app receives <code>iss</code> and <code>launch</code>)</label><input type="url" id="launchUri" name="launchUri" value="{Html.Encode(values?.LaunchUri)}">
               <label for="clientType">Type</label><select id="clientType" name="clientType">{string.Concat(types.Select(t => $"<option value=\"{t.Item1}\"{(values?.ClientType == t.Item1 ? " selected" : string.Empty)}>{Html.Encode(t.Item2)}</option>"))}</select>
               <label for="redirectUris">Redirect URIs, one per line (exact match; https, or http on 127.0.0.1/localhost)</label><textarea id="redirectUris" name="redirectUris">{Html.Encode(string.Join('\n', values?.RedirectUris ?? []))}</textarea>
               <fieldset><legend>Grant types</legend>{string.Concat(grants.Select(g => $"<label><input type=\"checkbox\" name=\"grantTypes\" value=\"{g.Item1}\"{Checked(values?.GrantTypes?.Contains(g.Item1) ?? g.Item1 == GrantTypes.AuthorizationCode)}> {Html.Encode(g.Item2)}</label>"))}</fieldset>

@@ -9,6 +9,9 @@ public sealed record ClientRegistrationRequest
 
     public string? Website { get; init; }
 
+    /// <summary>Where the EHR opens the app for an EHR launch (SMART App Launch 2.2); <c>iss</c> and <c>launch</c> are added to it.</summary>
+    public string? LaunchUri { get; init; }
+
     /// <summary><c>confidential-web</c>, <c>public-browser</c> or <c>public-native</c>.</summary>
     public string? ClientType { get; init; }
 
@@ -32,6 +35,7 @@ public sealed record ClientView(
     string Name,
     string? Description,
     string? Website,
+    string? LaunchUri,
     string ClientType,
     IReadOnlyList<string> RedirectUris,
     IReadOnlyList<string> GrantTypes,

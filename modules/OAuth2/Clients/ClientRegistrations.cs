@@ -80,6 +80,7 @@ public sealed class ClientRegistrations(
             OwnerUuid = developer.Uuid,
             Description = valid.Request.Description,
             Website = valid.Request.Website,
+            LaunchUri = valid.Request.LaunchUri,
             Kind = valid.Kind,
             TermsAcceptedAt = now,
             CreatedAt = now,
@@ -120,6 +121,7 @@ public sealed class ClientRegistrations(
         await applications.UpdateAsync(found.Application, cancellationToken);
         found.Registration.Description = valid.Request.Description;
         found.Registration.Website = valid.Request.Website;
+        found.Registration.LaunchUri = valid.Request.LaunchUri;
         found.Registration.Kind = valid.Kind;
         found.Registration.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
@@ -200,6 +202,7 @@ public sealed class ClientRegistrations(
             ("xyz-spa", null, new ClientRegistrationRequest
             {
                 Name = "XYZ Patient App", Description = "XYZ hospital's browser app (demo)", Website = "https://xyz.example", ClientType = "public-browser",
+                LaunchUri = "http://127.0.0.1:5173/launch",
                 RedirectUris = [redirect, "http://localhost:5000" + FragmentExtractor.Path + "?client_id=xyz-spa"], GrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.Implicit, GrantTypes.RefreshToken],
                 Scopes = scopes, AcceptTerms = true, AcceptDiscouragedGrants = true,
             }),
@@ -238,6 +241,7 @@ public sealed class ClientRegistrations(
             await applications.GetDisplayNameAsync(application, cancellationToken) ?? registration.ClientId,
             registration.Description,
             registration.Website,
+            registration.LaunchUri,
             KindName(registration.Kind),
             (await applications.GetRedirectUrisAsync(application, cancellationToken)).Order(StringComparer.Ordinal).ToList(),
             KnownGrants.Where(g => permissions.Contains(Permissions.Prefixes.GrantType + g)).ToList(),
@@ -267,6 +271,21 @@ public sealed class ClientRegistrations(
             && (!Uri.TryCreate(request.Website, UriKind.Absolute, out var website) || website.Scheme is not ("https" or "http") || request.Website.Length > 500))
         {
             throw Invalid("'website' must be an http(s) URL.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.LaunchUri))
+        {
+            var problem = request.LaunchUri.Length > 1000 ? "is at most 1000 characters." : RedirectUriProblem(request.LaunchUri, ClientKind.ConfidentialWeb);
+            if (problem is not null)
+            {
+                throw Invalid($"'launchUri' {problem} The EHR opens it in a browser with the launch id, so it follows the rules of a web redirect URI.");
+            }
+
+            request = request with { LaunchUri = request.LaunchUri.Trim() };
+        }
+        else
+        {
+            request = request with { LaunchUri = null };
         }
 
         if (!request.AcceptTerms)

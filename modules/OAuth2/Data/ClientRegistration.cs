@@ -15,6 +15,9 @@ public sealed class ClientRegistration
 
     public string? Website { get; set; }
 
+    /// <summary>Where the EHR opens the app for an EHR launch (SMART App Launch 2.2), with <c>iss</c> and <c>launch</c> added.</summary>
+    public string? LaunchUri { get; set; }
+
     public ClientKind Kind { get; set; }
 
     public DateTimeOffset TermsAcceptedAt { get; set; }

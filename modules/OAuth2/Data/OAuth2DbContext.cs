@@ -3,12 +3,14 @@ using OpenIddict.EntityFrameworkCore.Models;
 
 namespace ModularEmr.Modules.OAuth2.Data;
 
-/// <summary>The module's own tables: OpenIddict's applications, authorizations, scopes and tokens, client registrations, and password-grant attempts when the database is shared.</summary>
+/// <summary>The module's own tables: OpenIddict's applications, authorizations, scopes and tokens, client registrations, password-grant attempts when the database is shared, and EHR launches.</summary>
 public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) : DbContext(options)
 {
     public DbSet<ClientRegistration> ClientRegistrations => Set<ClientRegistration>();
 
     public DbSet<PasswordAttempts> PasswordAttempts => Set<PasswordAttempts>();
+
+    public DbSet<EhrLaunch> EhrLaunches => Set<EhrLaunch>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -26,6 +28,7 @@ public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) :
             registration.Property(r => r.OwnerUuid).HasConversion<string>().HasMaxLength(38);
             registration.Property(r => r.Description).HasMaxLength(1000);
             registration.Property(r => r.Website).HasMaxLength(500);
+            registration.Property(r => r.LaunchUri).HasMaxLength(1000);
             registration.Property(r => r.Kind).HasConversion<string>().HasMaxLength(30);
             registration.Property(r => r.TermsAcceptedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
             registration.Property(r => r.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
@@ -40,6 +43,20 @@ public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) :
             attempts.Property(a => a.Source).HasColumnName("source").HasMaxLength(200);
             attempts.Property(a => a.WindowStart).HasColumnName("window_start");
             attempts.Property(a => a.Attempts).HasColumnName("attempts");
+        });
+
+        modelBuilder.Entity<EhrLaunch>(launch =>
+        {
+            launch.ToTable(EhrLaunch.Table);
+            launch.HasKey(l => l.IdHash);
+            launch.Property(l => l.IdHash).HasColumnName("id_hash").HasMaxLength(64);
+            launch.Property(l => l.ClientId).HasColumnName("client_id").HasMaxLength(100);
+            launch.Property(l => l.UserUuid).HasColumnName("user_uuid").HasConversion<string>().HasMaxLength(38);
+            launch.Property(l => l.PatientUuid).HasColumnName("patient_uuid").HasConversion<string>().HasMaxLength(38);
+            launch.Property(l => l.CreatedAt).HasColumnName("created_at");
+            launch.Property(l => l.ExpiresAt).HasColumnName("expires_at");
+            launch.Property(l => l.UsedAt).HasColumnName("used_at");
+            launch.HasIndex(l => l.ExpiresAt);
         });
     }
 }

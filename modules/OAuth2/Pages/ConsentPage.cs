@@ -20,9 +20,7 @@ public static class ConsentPage
         var scopeItems = string.Concat(scopes.Select(scope => declared.TryGetValue(scope, out var d)
             ? $"<li data-scope=\"{Html.Encode(scope)}\"><strong>{Html.Encode(d.DisplayName)}</strong>: {Html.Encode(d.Description)} <small>({Html.Encode(scope)})</small></li>"
             : $"<li data-scope=\"{Html.Encode(scope)}\">{Html.Encode(scope)}</li>"));
-        var hidden = string.Concat(request.GetParameters()
-            .Where(p => p.Key is not AuthorizationEndpoint.DecisionField and not AuthorizationEndpoint.RememberField and not "__RequestVerificationToken")
-            .Select(p => Html.Hidden(p.Key, p.Value.ToString())));
+        var hidden = AuthorizationEndpoint.CarriedFields(request);
         var about = registration is null ? string.Empty : $"""
             {(string.IsNullOrEmpty(registration.Description) ? string.Empty : $"<p>{Html.Encode(registration.Description)}</p>")}
             {(string.IsNullOrEmpty(registration.Website) ? string.Empty : $"<p>Website: {Html.Encode(registration.Website)}</p>")}

@@ -11,6 +11,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Pages;
+using ModularEmr.Modules.OAuth2.Smart;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
 using ModularEmr.Sdk.Modules;
@@ -29,6 +30,12 @@ public static class AuthorizationEndpoint
 {
     public const string DecisionField = "consent_decision";
     public const string RememberField = "consent_remember";
+    public const string PatientQueryField = "launch_patient_query";
+    public const string PatientChoiceField = "launch_patient_choice";
+
+    /// <summary>Fields of this server's own forms, never carried over from the client's request.</summary>
+    private static readonly HashSet<string> FormFields =
+        new([DecisionField, RememberField, PatientQueryField, PatientChoiceField, "__RequestVerificationToken"], StringComparer.Ordinal);
 
     public static IEndpointRouteBuilder MapAuthorizationEndpoint(this IEndpointRouteBuilder endpoints)
     {
@@ -80,8 +87,25 @@ public static class AuthorizationEndpoint
 
         var application = await services.Applications.FindByClientIdAsync(request.ClientId!, http.RequestAborted)
             ?? throw new InvalidOperationException("OpenIddict validated a client that does not exist.");
-        var applicationId = await services.Applications.GetIdAsync(application, http.RequestAborted);
-        var scopes = request.GetScopes();
+        var grant = new Grant(request, application, (await services.Applications.GetIdAsync(application, http.RequestAborted))!, user, request.GetScopes());
+
+        // SMART EHR launch: the launch id names the user and the patient in view; RequireUsableLaunch
+        // has refused unknown, foreign, used and expired ones before anyone signed in.
+        if ((string?)request[SmartParameters.Launch] is { } launchId)
+        {
+            var (launch, refusal) = await services.Launches.FindUsableAsync(launchId, request.ClientId, http.RequestAborted);
+            if (launch is null)
+            {
+                return Refuse(Errors.InvalidRequest, refusal!);
+            }
+
+            if (launch.UserUuid != user.Uuid)
+            {
+                return Refuse(Errors.AccessDenied, "The launch was made by another user than the one signed in.");
+            }
+
+            grant = grant with { LaunchId = launchId, LaunchPatient = launch.PatientUuid };
+        }
 
         if (isDecision)
         {
@@ -96,13 +120,12 @@ public static class AuthorizationEndpoint
                 return Refuse(Errors.AccessDenied, "The user denied the request.");
             }
 
-            var remember = form[RememberField] == "true";
-            return await IssueAsync(http, services, user, applicationId!, scopes, remember ? AuthorizationTypes.Permanent : AuthorizationTypes.AdHoc);
+            return await WithPatientInContextAsync(http, services, grant, form, remember: form[RememberField] == "true");
         }
 
         // Remembered consent: a standing authorization of this user for this client covering these scopes.
         var remembered = false;
-        await foreach (var authorization in services.Authorizations.FindAsync(user.Uuid.ToString(), applicationId, Statuses.Valid, AuthorizationTypes.Permanent, scopes, http.RequestAborted))
+        await foreach (var authorization in services.Authorizations.FindAsync(user.Uuid.ToString(), grant.ApplicationId, Statuses.Valid, AuthorizationTypes.Permanent, grant.Scopes, http.RequestAborted))
         {
             remembered = authorization is not null;
             break;
@@ -110,7 +133,7 @@ public static class AuthorizationEndpoint
 
         if (remembered && !request.HasPromptValue(PromptValues.Consent))
         {
-            return await IssueAsync(http, services, user, applicationId!, scopes, AuthorizationTypes.Permanent);
+            return await WithPatientInContextAsync(http, services, grant, form: null, remember: true);
         }
 
         if (request.HasPromptValue(PromptValues.None))
@@ -118,14 +141,62 @@ public static class AuthorizationEndpoint
             return Refuse(Errors.ConsentRequired, "The user has not yet approved this app.");
         }
 
-        return await ConsentPage.RenderAsync(http, services, request, application, user, scopes);
+        return await ConsentPage.RenderAsync(http, services, request, application, user, grant.Scopes);
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext http, AuthorizationServices services, EmrUser user, string applicationId, ImmutableArray<string> scopes, string authorizationType)
+    /// <summary>
+    /// After consent: the patient in context comes from the EHR launch, from the user being a patient, or
+    /// from the picker, which is shown again at each launch even when consent is remembered.
+    /// </summary>
+    private static async Task<IResult> WithPatientInContextAsync(HttpContext http, AuthorizationServices services, Grant grant, IFormCollection? form, bool remember)
     {
-        var principal = await PrincipalFactory.ForUserAsync(user, scopes, authorizationId: null, services.Patients, http.Request, http.RequestAborted);
-        var authorization = await services.Authorizations.CreateAsync(principal, user.Uuid.ToString(), applicationId, authorizationType, scopes, http.RequestAborted);
-        principal = await PrincipalFactory.ForUserAsync(user, scopes, await services.Authorizations.GetIdAsync(authorization, http.RequestAborted), services.Patients, http.Request, http.RequestAborted);
+        var type = remember ? AuthorizationTypes.Permanent : AuthorizationTypes.AdHoc;
+        if (grant.LaunchPatient is { } launched)
+        {
+            // Used once, whichever instance or tab gets here first.
+            return await services.Launches.TryUseAsync(grant.LaunchId!, http.RequestAborted)
+                ? await IssueAsync(http, services, grant, type, launched)
+                : Refuse(Errors.InvalidRequest, "The launch id was already used or has expired; launch the app again from the EHR.");
+        }
+
+        if (!await PatientPicker.IsNeededAsync(grant.User, grant.Scopes, services.Patients, http.RequestAborted))
+        {
+            return await IssueAsync(http, services, grant, type, patientInContext: null);
+        }
+
+        if (!grant.User.HasPrivilege(CorePrivileges.ViewPatients))
+        {
+            return Refuse(Errors.AccessDenied, $"The user may not view patients ('{CorePrivileges.ViewPatients}'), so no patient can be chosen for launch/patient.");
+        }
+
+        if (form is null && grant.Request.HasPromptValue(PromptValues.None))
+        {
+            return Refuse(Errors.InteractionRequired, "A patient must be chosen for launch/patient.");
+        }
+
+        var clientName = await services.Applications.GetDisplayNameAsync(grant.Application, http.RequestAborted) ?? grant.Request.ClientId!;
+        string? query = form?[PatientQueryField];
+        string? choice = form?[PatientChoiceField];
+        if (string.IsNullOrEmpty(choice))
+        {
+            return await PatientPickerPage.RenderAsync(http, services, grant.Request, clientName, grant.User, query, remember);
+        }
+
+        return await PatientPicker.FindChoiceAsync(grant.User, choice, services.Patients, http.RequestAborted) is { } patient
+            ? await IssueAsync(http, services, grant, type, patient)
+            : await PatientPickerPage.RenderAsync(http, services, grant.Request, clientName, grant.User, query, remember, "That patient cannot be chosen; search again and choose one of the matches.");
+    }
+
+    /// <summary>The client's request as hidden fields of one of this server's forms, without that form's own fields.</summary>
+    public static string CarriedFields(OpenIddictRequest request) =>
+        string.Concat(request.GetParameters().Where(p => !FormFields.Contains(p.Key)).Select(p => Html.Hidden(p.Key, p.Value.ToString())));
+
+    private static async Task<IResult> IssueAsync(HttpContext http, AuthorizationServices services, Grant grant, string authorizationType, Guid? patientInContext)
+    {
+        var (user, scopes) = (grant.User, grant.Scopes);
+        var principal = await PrincipalFactory.ForUserAsync(user, scopes, authorizationId: null, services.Patients, http.Request, http.RequestAborted, patientInContext);
+        var authorization = await services.Authorizations.CreateAsync(principal, user.Uuid.ToString(), grant.ApplicationId, authorizationType, scopes, http.RequestAborted);
+        principal = await PrincipalFactory.ForUserAsync(user, scopes, await services.Authorizations.GetIdAsync(authorization, http.RequestAborted), services.Patients, http.Request, http.RequestAborted, patientInContext);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -178,5 +249,14 @@ public static class AuthorizationEndpoint
         IPatientRecords Patients,
         IScopeCatalog Scopes,
         IAntiforgery Antiforgery,
-        OAuth2DbContext Db);
+        OAuth2DbContext Db,
+        EhrLaunches Launches);
+
+    /// <summary>The authorization request being decided, for whom, and the EHR launch it continues, if any.</summary>
+    private sealed record Grant(OpenIddictRequest Request, object Application, string ApplicationId, EmrUser User, ImmutableArray<string> Scopes)
+    {
+        public string? LaunchId { get; init; }
+
+        public Guid? LaunchPatient { get; init; }
+    }
 }

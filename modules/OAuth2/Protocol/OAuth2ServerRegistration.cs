@@ -4,6 +4,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Keys;
+using ModularEmr.Modules.OAuth2.Smart;
 using ModularEmr.Modules.OAuth2.Validation;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
@@ -90,6 +91,10 @@ public static class OAuth2ServerRegistration
                 server.AddEventHandler(ScopeRules.ForToken);
                 server.AddEventHandler(ScopeInTokenResponse.Descriptor);
                 server.AddEventHandler(PublicOriginRequestUri.Descriptor);
+                server.AddEventHandler(RefuseForeignAudience.Descriptor)
+                    .AddEventHandler(RequireUsableLaunch.Descriptor)
+                    .AddEventHandler(LaunchContextInTokenResponse.Descriptor)
+                    .AddEventHandler(LaunchContextInIntrospection.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
@@ -113,6 +118,8 @@ public static class OAuth2ServerRegistration
             });
 
         services.AddSingleton<ServerHandlerIndex>();
+        services.AddSingleton<SmartResourceServers>();
+        services.AddScoped<EhrLaunches>();
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, ServerEventDispatcher>());
         return services;
     }

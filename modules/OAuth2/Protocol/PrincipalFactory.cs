@@ -14,8 +14,9 @@ namespace ModularEmr.Modules.OAuth2.Protocol;
 public static class PrincipalFactory
 {
     /// <summary>A token acting for <paramref name="user"/>, with the claims its scopes allow.</summary>
+    /// <param name="chosenPatient">The patient a user who is no patient chose on the picker or had in view at an EHR launch (already checked).</param>
     public static async Task<ClaimsPrincipal> ForUserAsync(
-        EmrUser user, IEnumerable<string> scopes, string? authorizationId, IPatientRecords patients, HttpRequest request, CancellationToken cancellationToken)
+        EmrUser user, IEnumerable<string> scopes, string? authorizationId, IPatientRecords patients, HttpRequest request, CancellationToken cancellationToken, Guid? chosenPatient = null)
     {
         var granted = scopes.ToList();
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
@@ -26,8 +27,7 @@ public static class PrincipalFactory
 
         if (user.PersonUuid is { } person)
         {
-            var patient = await patients.GetAsync(person, cancellationToken);
-            var isPatient = patient is { Voided: false };
+            var isPatient = await OwnPatientAsync(user, patients, cancellationToken) is not null;
             if (isPatient && (granted.Contains(OAuth2Scopes.LaunchPatient) || granted.Any(s => s.StartsWith("patient/", StringComparison.Ordinal))))
             {
                 // SMART standalone launch: a user who is a patient has their own record in context.
@@ -41,6 +41,11 @@ public static class PrincipalFactory
             }
         }
 
+        if (chosenPatient is { } chosen && (granted.Contains(OAuth2Scopes.LaunchPatient) || granted.Contains(OAuth2Scopes.Launch)) && identity.GetClaim(EmrClaims.Patient) is null)
+        {
+            identity.SetClaim(EmrClaims.Patient, chosen.ToString());
+        }
+
         identity.SetScopes(granted);
         if (authorizationId is not null)
         {
@@ -50,6 +55,10 @@ public static class PrincipalFactory
         identity.SetDestinations(claim => DestinationsOf(claim, granted));
         return new ClaimsPrincipal(identity);
     }
+
+    /// <summary>The user's own patient record, when the user is a patient whose record is not voided.</summary>
+    public static async Task<Guid?> OwnPatientAsync(EmrUser user, IPatientRecords patients, CancellationToken cancellationToken) =>
+        user.PersonUuid is { } person && await patients.GetAsync(person, cancellationToken) is { Voided: false } ? person : null;
 
     /// <summary>A client-credentials token: it acts for the client alone (RFC 6749 §4.4).</summary>
     public static ClaimsPrincipal ForClient(string clientId, string? displayName, IEnumerable<string> scopes)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using ModularEmr.Modules.OAuth2.Smart;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
 using OpenIddict.Abstractions;
@@ -81,7 +82,19 @@ public static class TokenEndpoint
             }
         }
 
-        var principal = await PrincipalFactory.ForUserAsync(user, granted.GetScopes(), authorizationId, services.Patients, http.Request, http.RequestAborted);
+        // A patient chosen on the picker stays in context for the life of the grant, while the user may
+        // still view it (SMART App Launch 2.2: the refresh response carries the same launch context).
+        Guid? chosen = null;
+        if (granted.GetClaim(EmrClaims.Patient) is { } inContext && await PrincipalFactory.OwnPatientAsync(user, services.Patients, http.RequestAborted) is null)
+        {
+            chosen = await PatientPicker.FindChoiceAsync(user, inContext, services.Patients, http.RequestAborted);
+            if (chosen is null)
+            {
+                return Refuse(Errors.InvalidGrant, "The patient in context of this grant is no longer available to its user.");
+            }
+        }
+
+        var principal = await PrincipalFactory.ForUserAsync(user, granted.GetScopes(), authorizationId, services.Patients, http.Request, http.RequestAborted, chosen);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

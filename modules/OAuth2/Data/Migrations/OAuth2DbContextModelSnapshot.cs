@@ -35,6 +35,10 @@ namespace ModularEmr.Modules.OAuth2.Data.Migrations
                         .HasMaxLength(30)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LaunchUri")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerUuid")
                         .IsRequired()
                         .HasMaxLength(38)
@@ -55,6 +59,50 @@ namespace ModularEmr.Modules.OAuth2.Data.Migrations
                     b.HasIndex("OwnerUuid");
 
                     b.ToTable("oauth2_client_registration", (string)null);
+                });
+
+            modelBuilder.Entity("ModularEmr.Modules.OAuth2.Data.EhrLaunch", b =>
+                {
+                    b.Property<string>("IdHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id_hash");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("PatientUuid")
+                        .IsRequired()
+                        .HasMaxLength(38)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_uuid");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_at");
+
+                    b.Property<string>("UserUuid")
+                        .IsRequired()
+                        .HasMaxLength(38)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_uuid");
+
+                    b.HasKey("IdHash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("oauth2_ehr_launch", (string)null);
                 });
 
             modelBuilder.Entity("ModularEmr.Modules.OAuth2.Data.PasswordAttempts", b =>

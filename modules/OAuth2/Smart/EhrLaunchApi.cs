@@ -1,0 +1,148 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using ModularEmr.Modules.OAuth2.Accounts;
+using ModularEmr.Modules.OAuth2.Data;
+using ModularEmr.Modules.OAuth2.Pages;
+using ModularEmr.Sdk.Accounts;
+using ModularEmr.Sdk.Data;
+using ModularEmr.Sdk.Modules;
+using ModularEmr.Sdk.Security;
+
+namespace ModularEmr.Modules.OAuth2.Smart;
+
+/// <summary>
+/// The EHR side of SMART App Launch 2.2 §"EHR launch": <c>POST /ws/oauth2/api/launch</c> for an EHR
+/// screen (signed-in user, antiforgery header, or Basic credentials), and a "Launch app" page listing the
+/// apps with a launch URL for the patient in view. Both bind the launch to the user, the patient and the
+/// app, and open the app at its launch URL with <c>iss</c> (the FHIR base) and <c>launch</c>.
+/// </summary>
+public static class EhrLaunchApi
+{
+    public const string ApiPath = "/ws/oauth2/api/launch";
+    public const string PagePath = "/ws/oauth2/launch";
+
+    public static IEndpointRouteBuilder MapEhrLaunchApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(ApiPath, CreateAsync).DisableAntiforgery();
+        endpoints.MapGet(PagePath, PageAsync);
+        endpoints.MapPost(PagePath, LaunchFromPageAsync).DisableAntiforgery();
+        return endpoints;
+    }
+
+    private static async Task<IResult> CreateAsync(EhrLaunchRequest? request, HttpContext http, RequestAuthentication authentication, [AsParameters] LaunchServices services)
+    {
+        var caller = await authentication.AuthenticateAsync(http);
+        if (caller.User is not { } user)
+        {
+            return caller.Refusal(http);
+        }
+
+        var (created, status, error) = await LaunchAsync(http, services, user, request?.ClientId, request?.Patient);
+        if (created is null)
+        {
+            return Results.Json(new Dictionary<string, string> { ["error"] = status == StatusCodes.Status403Forbidden ? "access_denied" : "invalid_request", ["error_description"] = error! }, statusCode: status);
+        }
+
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Created((string?)null, created);
+    }
+
+    private static async Task<IResult> PageAsync(HttpContext http, [AsParameters] LaunchServices services, Guid? patient)
+    {
+        if (await services.SignIn.GetSignedInUserAsync(http, http.RequestAborted) is not { } user)
+        {
+            return Results.Redirect($"{LoginPage.Path}?returnUrl={Uri.EscapeDataString(http.Request.Path + http.Request.QueryString)}");
+        }
+
+        if (!user.HasPrivilege(CorePrivileges.ViewPatients))
+        {
+            return Html.Page("Not allowed", $"<p class=\"error\">Launching an app for a patient needs the privilege '{Html.Encode(CorePrivileges.ViewPatients)}'.</p>", StatusCodes.Status403Forbidden);
+        }
+
+        if (patient is not { } uuid || await services.Patients.GetAsync(uuid, http.RequestAborted) is not { Voided: false } record)
+        {
+            return Html.Page("No patient", "<p class=\"error\">Open this page with the patient in view: <code>?patient=</code> and the patient's uuid.</p>", StatusCodes.Status404NotFound);
+        }
+
+        var apps = await services.Db.ClientRegistrations.AsNoTracking().Where(r => r.LaunchUri != null).OrderBy(r => r.ClientId).ToListAsync(http.RequestAborted);
+        var rows = new List<string>();
+        foreach (var app in apps)
+        {
+            var name = await services.Applications.FindByClientIdAsync(app.ClientId, http.RequestAborted) is { } application
+                ? await services.Applications.GetDisplayNameAsync(application, http.RequestAborted) ?? app.ClientId
+                : null;
+            if (name is not null)
+            {
+                rows.Add($"""
+                    <li data-client="{Html.Encode(app.ClientId)}"><form method="post" action="{PagePath}">{Html.AntiforgeryField(services.Antiforgery, http)}{Html.Hidden("clientId", app.ClientId)}{Html.Hidden("patient", uuid.ToString())}
+                    <button type="submit">Launch {Html.Encode(name)}</button> <small>{Html.Encode(app.Description)}</small></form></li>
+                    """);
+            }
+        }
+
+        var body = $"""
+            <p>Signed in as <strong>{Html.Encode(user.Username)}</strong>. Patient in view: <strong id="patient-name">{Html.Encode(record.Person.PreferredName?.Display)}</strong>.</p>
+            {(rows.Count == 0 ? "<p>No registered app has a launch URL.</p>" : $"<ul id=\"apps\">{string.Concat(rows)}</ul>")}
+            """;
+        return Html.Page("Launch an app", body);
+    }
+
+    private static async Task<IResult> LaunchFromPageAsync(HttpContext http, [AsParameters] LaunchServices services)
+    {
+        if (await services.SignIn.GetSignedInUserAsync(http, http.RequestAborted) is not { } user)
+        {
+            return Results.Redirect(LoginPage.Path);
+        }
+
+        if (await Html.RefuseForgedAsync(services.Antiforgery, http) is { } forged)
+        {
+            return forged;
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var (created, status, error) = await LaunchAsync(http, services, user, form["clientId"], Guid.TryParse(form["patient"], out var patient) ? patient : null);
+        return created is null
+            ? Html.Page("The app cannot be launched", Html.Error(error), status)
+            : Results.Redirect(created.LaunchUrl, permanent: false, preserveMethod: false);
+    }
+
+    private static async Task<(EhrLaunchCreated? Created, int Status, string? Error)> LaunchAsync(
+        HttpContext http, LaunchServices services, EmrUser user, string? clientId, Guid? patient)
+    {
+        if (!user.HasPrivilege(CorePrivileges.ViewPatients))
+        {
+            return (null, StatusCodes.Status403Forbidden, $"Launching an app for a patient needs the privilege '{CorePrivileges.ViewPatients}'.");
+        }
+
+        if (string.IsNullOrEmpty(clientId)
+            || await services.Db.ClientRegistrations.AsNoTracking().SingleOrDefaultAsync(r => r.ClientId == clientId, http.RequestAborted) is not { LaunchUri: { } launchUri })
+        {
+            return (null, StatusCodes.Status400BadRequest, $"'clientId' must name a registered app with a launch URL; '{clientId}' does not.");
+        }
+
+        if (patient is not { } uuid || await services.Patients.GetAsync(uuid, http.RequestAborted) is not { Voided: false })
+        {
+            return (null, StatusCodes.Status400BadRequest, "'patient' must be the uuid of a patient whose record is not voided.");
+        }
+
+        var (launchId, expiresIn) = await services.Launches.CreateAsync(user.Uuid, clientId, uuid, http.RequestAborted);
+        var origin = services.Origin.For(http.Request);
+        var iss = services.ResourceServers.Bases(origin)[0];
+        var url = $"{launchUri}{(launchUri.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{SmartParameters.Issuer}={Uri.EscapeDataString(iss)}&{SmartParameters.Launch}={launchId}";
+        return (new EhrLaunchCreated(launchId, url, (int)expiresIn.TotalSeconds), StatusCodes.Status201Created, null);
+    }
+
+    /// <summary>What launching needs.</summary>
+    public sealed record LaunchServices(
+        IUserSignIn SignIn,
+        IPatientRecords Patients,
+        IAntiforgery Antiforgery,
+        OAuth2DbContext Db,
+        OpenIddict.Abstractions.IOpenIddictApplicationManager Applications,
+        EhrLaunches Launches,
+        SmartResourceServers ResourceServers,
+        IPublicOrigin Origin);
+}
