@@ -21,13 +21,14 @@ public static class SmartConfiguration
             ["introspection_endpoint"] = $"{origin}/ws/oauth2/introspect",
             ["userinfo_endpoint"] = $"{origin}/ws/oauth2/userinfo",
             ["grant_types_supported"] = new[] { "authorization_code", "refresh_token", "client_credentials" },
-            ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post" },
+            ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "private_key_jwt" },
+            ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "RS384", "ES384" },
             ["response_types_supported"] = new[] { "code" },
             ["code_challenge_methods_supported"] = new[] { "S256" },
             ["scopes_supported"] = SmartScopes.Declared.Select(s => s.Name).Concat(["openid", "fhirUser", "launch", "launch/patient", "offline_access", "profile"]).ToArray(),
             ["capabilities"] = new[]
             {
-                "launch-standalone", "launch-ehr", "context-ehr-patient", "authorize-post", "client-public", "client-confidential-symmetric", "context-standalone-patient",
+                "launch-standalone", "launch-ehr", "context-ehr-patient", "authorize-post", "client-public", "client-confidential-symmetric", "client-confidential-asymmetric", "context-standalone-patient",
                 "context-banner", "context-style", "permission-patient", "permission-user", "permission-offline", "permission-v1",
                 "permission-v2", "sso-openid-connect",
             },

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -73,6 +75,7 @@ public static class ClientPortal
                 LaunchUri = client.LaunchUri,
                 ClientType = client.ClientType,
                 RedirectUris = client.RedirectUris,
+                Jwks = client.Jwks,
                 GrantTypes = client.GrantTypes,
                 Scopes = client.Scopes,
                 AcceptTerms = true,
@@ -148,6 +151,7 @@ public static class ClientPortal
         Description = NullIfEmpty(form["description"]),
         Website = NullIfEmpty(form["website"]),
         LaunchUri = NullIfEmpty(form["launchUri"]),
+        Jwks = JsonObjectOrNull(form["jwks"]),
         ClientType = form["clientType"],
         RedirectUris = form["redirectUris"].ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         GrantTypes = form["grantTypes"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!).ToList(),
@@ -158,11 +162,24 @@ public static class ClientPortal
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
+    /// <summary>The pasted JWKS; text that is not a JSON object reads as none, which validation then names.</summary>
+    private static JsonObject? JsonObjectOrNull(string? text)
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static async Task<string> FormAsync(HttpContext http, PortalServices services, string action, ClientRegistrationRequest? values, string submit)
     {
         var scopes = await services.Scopes.ListAsync(http.RequestAborted);
         string Checked(bool on) => on ? " checked" : string.Empty;
-        var types = new[] { ("confidential-web", "Web app with a server (confidential: gets a secret)"), ("public-browser", "Browser app (public: no secret, PKCE)"), ("public-native", "Native or mobile app (public: no secret, PKCE)") };
+        var types = new[] { ("confidential-web", "Web app with a server (confidential: gets a secret)"), ("confidential-asymmetric", "Server signing JWT assertions with its own key (SMART Backend Services: no secret; paste its public JWKS)"), ("public-browser", "Browser app (public: no secret, PKCE)"), ("public-native", "Native or mobile app (public: no secret, PKCE)") };
         var grants = new[]
         {
             (GrantTypes.AuthorizationCode, "Authorization code (recommended)"), (GrantTypes.RefreshToken, "Refresh token"),
@@ -178,6 +195,7 @@ public static class ClientPortal
               <label for="launchUri">Launch URL, for apps the EHR launches (SMART EHR launch; the app receives <code>iss</code> and <code>launch</code>)</label><input type="url" id="launchUri" name="launchUri" value="{Html.Encode(values?.LaunchUri)}">
               <label for="clientType">Type</label><select id="clientType" name="clientType">{string.Concat(types.Select(t => $"<option value=\"{t.Item1}\"{(values?.ClientType == t.Item1 ? " selected" : string.Empty)}>{Html.Encode(t.Item2)}</option>"))}</select>
               <label for="redirectUris">Redirect URIs, one per line (exact match; https, or http on 127.0.0.1/localhost)</label><textarea id="redirectUris" name="redirectUris">{Html.Encode(string.Join('\n', values?.RedirectUris ?? []))}</textarea>
+              <label for="jwks">Public keys (JWKS), for a server signing JWT assertions: RS384 or ES384 keys, each with a kid</label><textarea id="jwks" name="jwks">{Html.Encode(values?.Jwks?.ToJsonString())}</textarea>
               <fieldset><legend>Grant types</legend>{string.Concat(grants.Select(g => $"<label><input type=\"checkbox\" name=\"grantTypes\" value=\"{g.Item1}\"{Checked(values?.GrantTypes?.Contains(g.Item1) ?? g.Item1 == GrantTypes.AuthorizationCode)}> {Html.Encode(g.Item2)}</label>"))}</fieldset>
               <p class="warning">{Html.Encode(ClientRegistrations.DiscouragedGrantWarning)}</p>
               <label><input type="checkbox" name="acceptDiscouragedGrants" value="true"{Checked(values?.AcceptDiscouragedGrants ?? false)}> I understand, and still want the implicit or password grant I ticked</label>

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace ModularEmr.Modules.OAuth2.Clients;
 
 /// <summary>What a developer sends to register or edit a client (JSON API and portal form alike).</summary>
@@ -12,10 +14,13 @@ public sealed record ClientRegistrationRequest
     /// <summary>Where the EHR opens the app for an EHR launch (SMART App Launch 2.2); <c>iss</c> and <c>launch</c> are added to it.</summary>
     public string? LaunchUri { get; init; }
 
-    /// <summary><c>confidential-web</c>, <c>public-browser</c> or <c>public-native</c>.</summary>
+    /// <summary><c>confidential-web</c>, <c>confidential-asymmetric</c>, <c>public-browser</c> or <c>public-native</c>.</summary>
     public string? ClientType { get; init; }
 
     public IReadOnlyList<string>? RedirectUris { get; init; }
+
+    /// <summary>The client's public keys (RFC 7517 JWK Set), for <c>confidential-asymmetric</c> clients only.</summary>
+    public JsonObject? Jwks { get; init; }
 
     /// <summary><c>authorization_code</c>, <c>refresh_token</c>, <c>client_credentials</c>, <c>implicit</c>, <c>password</c>.</summary>
     public IReadOnlyList<string>? GrantTypes { get; init; }
@@ -40,6 +45,7 @@ public sealed record ClientView(
     IReadOnlyList<string> RedirectUris,
     IReadOnlyList<string> GrantTypes,
     IReadOnlyList<string> Scopes,
+    JsonObject? Jwks,
     Guid Owner,
     DateTimeOffset CreatedAt,
     DateTimeOffset? UpdatedAt);

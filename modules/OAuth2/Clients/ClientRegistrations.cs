@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.IdentityModel.Tokens;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Pages;
 using ModularEmr.Modules.OAuth2.Validation;
@@ -32,6 +34,7 @@ public sealed class ClientRegistrations(
     private static readonly Dictionary<string, ClientKind> Kinds = new(StringComparer.Ordinal)
     {
         ["confidential-web"] = ClientKind.ConfidentialWeb,
+        ["confidential-asymmetric"] = ClientKind.ConfidentialAsymmetric,
         ["public-browser"] = ClientKind.PublicBrowser,
         ["public-native"] = ClientKind.PublicNative,
     };
@@ -81,6 +84,7 @@ public sealed class ClientRegistrations(
             Description = valid.Request.Description,
             Website = valid.Request.Website,
             LaunchUri = valid.Request.LaunchUri,
+            Jwks = valid.Request.Jwks?.ToJsonString(),
             Kind = valid.Kind,
             TermsAcceptedAt = now,
             CreatedAt = now,
@@ -100,9 +104,9 @@ public sealed class ClientRegistrations(
         }
 
         var valid = await ValidateAsync(request, cancellationToken);
-        if ((valid.Kind == ClientKind.ConfidentialWeb) != (found.Registration.Kind == ClientKind.ConfidentialWeb))
+        if (valid.Kind != found.Registration.Kind && (IsConfidential(valid.Kind) || IsConfidential(found.Registration.Kind)))
         {
-            throw new ClientRegistrationException("invalid_client_metadata", "A client cannot change between confidential and public; register a new client instead.");
+            throw new ClientRegistrationException("invalid_client_metadata", "A client cannot change between confidential and public, or between a secret and keys; register a new client instead.");
         }
 
         var descriptor = new OpenIddictApplicationDescriptor();
@@ -115,6 +119,7 @@ public sealed class ClientRegistrations(
         descriptor.Permissions.UnionWith(updated.Permissions);
         descriptor.Requirements.Clear();
         descriptor.Requirements.UnionWith(updated.Requirements);
+        descriptor.JsonWebKeySet = updated.JsonWebKeySet;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await applications.PopulateAsync(found.Application, descriptor, cancellationToken);
@@ -122,6 +127,7 @@ public sealed class ClientRegistrations(
         found.Registration.Description = valid.Request.Description;
         found.Registration.Website = valid.Request.Website;
         found.Registration.LaunchUri = valid.Request.LaunchUri;
+        found.Registration.Jwks = valid.Request.Jwks?.ToJsonString();
         found.Registration.Kind = valid.Kind;
         found.Registration.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
@@ -139,7 +145,9 @@ public sealed class ClientRegistrations(
 
         if (found.Registration.Kind != ClientKind.ConfidentialWeb)
         {
-            throw new ClientRegistrationException("invalid_client_metadata", "A public client has no secret to rotate.");
+            throw new ClientRegistrationException("invalid_client_metadata", found.Registration.Kind == ClientKind.ConfidentialAsymmetric
+                ? "This client authenticates with its own keys and has no secret; register its new public key with an edit instead."
+                : "A public client has no secret to rotate.");
         }
 
         var secret = RandomToken(32);
@@ -246,6 +254,7 @@ public sealed class ClientRegistrations(
             (await applications.GetRedirectUrisAsync(application, cancellationToken)).Order(StringComparer.Ordinal).ToList(),
             KnownGrants.Where(g => permissions.Contains(Permissions.Prefixes.GrantType + g)).ToList(),
             permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..]).Order(StringComparer.Ordinal).ToList(),
+            registration.Jwks is null ? null : JsonNode.Parse(registration.Jwks)!.AsObject(),
             registration.OwnerUuid,
             registration.CreatedAt,
             registration.UpdatedAt);
@@ -298,6 +307,8 @@ public sealed class ClientRegistrations(
             throw Invalid("'clientType' must be one of: " + string.Join(", ", Kinds.Keys) + ".");
         }
 
+        request = request with { Jwks = ClientKeys.Validate(request.Jwks, kind) };
+
         var grants = (request.GrantTypes ?? []).Distinct(StringComparer.Ordinal).ToList();
         if (grants.Count == 0 || grants.Any(g => !KnownGrants.Contains(g)))
         {
@@ -315,7 +326,7 @@ public sealed class ClientRegistrations(
             warnings.Add(DiscouragedGrantWarning);
         }
 
-        if (kind != ClientKind.ConfidentialWeb && (grants.Contains(GrantTypes.ClientCredentials) || grants.Contains(GrantTypes.Password)))
+        if (!IsConfidential(kind) && (grants.Contains(GrantTypes.ClientCredentials) || grants.Contains(GrantTypes.Password)))
         {
             // RFC 6749 §4.4 and RFC 9700 §2.4: a public client cannot authenticate itself.
             throw Invalid("A public client cannot use the client_credentials or password grant: it cannot keep a secret.");
@@ -385,7 +396,7 @@ public sealed class ClientRegistrations(
         {
             ClientId = clientId,
             DisplayName = valid.Request.Name,
-            ClientType = valid.Kind == ClientKind.ConfidentialWeb ? ClientTypes.Confidential : ClientTypes.Public,
+            ClientType = IsConfidential(valid.Kind) ? ClientTypes.Confidential : ClientTypes.Public,
             ApplicationType = valid.Kind == ClientKind.PublicNative ? ApplicationTypes.Native : ApplicationTypes.Web,
             ConsentType = ConsentTypes.Explicit,
         };
@@ -397,9 +408,14 @@ public sealed class ClientRegistrations(
         }
 
         descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.Endpoints.Revocation, Permissions.Endpoints.EndSession]);
-        if (valid.Kind == ClientKind.ConfidentialWeb)
+        if (IsConfidential(valid.Kind))
         {
             descriptor.Permissions.Add(Permissions.Endpoints.Introspection);
+        }
+
+        if (valid.Request.Jwks is { } jwks)
+        {
+            descriptor.JsonWebKeySet = new JsonWebKeySet(jwks.ToJsonString());
         }
 
         foreach (var grant in valid.Grants)
@@ -427,7 +443,7 @@ public sealed class ClientRegistrations(
             descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
         }
 
-        if (valid.Kind != ClientKind.ConfidentialWeb)
+        if (!IsConfidential(valid.Kind))
         {
             // RFC 9700 §2.1.1: public clients must use PKCE.
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
@@ -435,6 +451,8 @@ public sealed class ClientRegistrations(
 
         return descriptor;
     }
+
+    private static bool IsConfidential(ClientKind kind) => kind is ClientKind.ConfidentialWeb or ClientKind.ConfidentialAsymmetric;
 
     private static string RandomToken(int bytes) => Base64UrlEncode(RandomNumberGenerator.GetBytes(bytes));
 

@@ -18,6 +18,9 @@ public sealed class ClientRegistration
     /// <summary>Where the EHR opens the app for an EHR launch (SMART App Launch 2.2), with <c>iss</c> and <c>launch</c> added.</summary>
     public string? LaunchUri { get; set; }
 
+    /// <summary>The public keys (a JWKS, as registered) of a <see cref="ClientKind.ConfidentialAsymmetric"/> client.</summary>
+    public string? Jwks { get; set; }
+
     public ClientKind Kind { get; set; }
 
     public DateTimeOffset TermsAcceptedAt { get; set; }
@@ -38,4 +41,10 @@ public enum ClientKind
 
     /// <summary>A native or mobile application (public: no secret, PKCE required).</summary>
     PublicNative,
+
+    /// <summary>
+    /// A server that authenticates with JWT assertions signed by its own private key (RFC 7523, SMART
+    /// Backend Services): confidential, but the server keeps only the public keys.
+    /// </summary>
+    ConfidentialAsymmetric,
 }

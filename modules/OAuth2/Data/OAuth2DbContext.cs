@@ -12,6 +12,8 @@ public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) :
 
     public DbSet<EhrLaunch> EhrLaunches => Set<EhrLaunch>();
 
+    public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.UseOpenIddict();
@@ -29,6 +31,7 @@ public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) :
             registration.Property(r => r.Description).HasMaxLength(1000);
             registration.Property(r => r.Website).HasMaxLength(500);
             registration.Property(r => r.LaunchUri).HasMaxLength(1000);
+            registration.Property(r => r.Jwks).HasMaxLength(20_000);
             registration.Property(r => r.Kind).HasConversion<string>().HasMaxLength(30);
             registration.Property(r => r.TermsAcceptedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
             registration.Property(r => r.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
@@ -57,6 +60,15 @@ public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) :
             launch.Property(l => l.ExpiresAt).HasColumnName("expires_at");
             launch.Property(l => l.UsedAt).HasColumnName("used_at");
             launch.HasIndex(l => l.ExpiresAt);
+        });
+
+        modelBuilder.Entity<ClientAssertionUse>(use =>
+        {
+            use.ToTable(ClientAssertionUse.Table);
+            use.HasKey(u => u.Hash);
+            use.Property(u => u.Hash).HasColumnName("hash").HasMaxLength(64);
+            use.Property(u => u.ExpiresAt).HasColumnName("expires_at");
+            use.HasIndex(u => u.ExpiresAt);
         });
     }
 }

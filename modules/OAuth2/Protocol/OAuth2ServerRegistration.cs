@@ -93,6 +93,10 @@ public static class OAuth2ServerRegistration
                 server.AddEventHandler(PublicOriginRequestUri.Descriptor);
                 server.AddEventHandler(RefuseForeignAudience.Descriptor)
                     .AddEventHandler(RequireUsableLaunch.Descriptor)
+                    .AddEventHandler(ClientAssertionRules.Descriptor)
+                    .AddEventHandler(AcceptSmartClientAssertions.Descriptor)
+                    .AddEventHandler(AcceptSmartClientAssertions.TypeDescriptor)
+                    .AddEventHandler(ClientAssertionRefusalsAreInvalidClient.Descriptor)
                     .AddEventHandler(LaunchContextInTokenResponse.Descriptor)
                     .AddEventHandler(LaunchContextInIntrospection.Descriptor);
 

@@ -152,8 +152,8 @@ public sealed class SmartLaunchContextTests : IAsyncLifetime
         Assert.Contains("launch-ehr", capabilities);
         Assert.Contains("context-ehr-patient", capabilities);
         Assert.Contains("launch", smart["scopes_supported"]!.AsArray().Select(s => (string)s!));
-        // Not built: an app must not be told otherwise.
-        Assert.DoesNotContain("client-confidential-asymmetric", capabilities);
+        Assert.Contains("client-confidential-asymmetric", capabilities);
+        // Encounters are not modelled: an app must not be told otherwise.
         Assert.DoesNotContain("context-ehr-encounter", capabilities);
     }
 

@@ -17,6 +17,24 @@ namespace ModularEmr.Modules.OAuth2.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("ModularEmr.Modules.OAuth2.Data.ClientAssertionUse", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("oauth2_client_assertion", (string)null);
+                });
+
             modelBuilder.Entity("ModularEmr.Modules.OAuth2.Data.ClientRegistration", b =>
                 {
                     b.Property<string>("ClientId")
@@ -28,6 +46,10 @@ namespace ModularEmr.Modules.OAuth2.Data.Migrations
 
                     b.Property<string>("Description")
                         .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Jwks")
+                        .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
+using ModularEmr.Modules.OAuth2.Data;
+
+namespace ModularEmr.Modules.OAuth2.Clients;
+
+/// <summary>
+/// The public keys a <c>confidential-asymmetric</c> client registers (RFC 7591 §2 <c>jwks</c>), checked as
+/// SMART Backend Services requires: RS384 or ES384 signing keys, each with a <c>kid</c>, and never private
+/// key material, which a client must not send anyone.
+/// </summary>
+public static class ClientKeys
+{
+    public static readonly IReadOnlyList<string> Algorithms = [SecurityAlgorithms.RsaSha384, SecurityAlgorithms.EcdsaSha384];
+
+    private static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
+    /// <summary>The keys to store, or null for a kind that has none; refuses what is not a usable public JWKS.</summary>
+    public static JsonObject? Validate(JsonObject? jwks, ClientKind kind)
+    {
+        if (kind != ClientKind.ConfidentialAsymmetric)
+        {
+            return jwks is null ? null : throw Invalid("'jwks' is only for confidential-asymmetric clients, which authenticate with signed JWT assertions.");
+        }
+
+        if (jwks?["keys"] is not JsonArray keys || keys.Count is 0 or > 10)
+        {
+            throw Invalid("A confidential-asymmetric client needs 'jwks': a JWK Set with 1 to 10 public keys in 'keys' (RFC 7517 §5).");
+        }
+
+        var kids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in keys)
+        {
+            if (node is not JsonObject key)
+            {
+                throw Invalid("Each entry of 'jwks.keys' must be a JSON object (a JWK).");
+            }
+
+            var kid = Text(key, "kid");
+            if (string.IsNullOrEmpty(kid) || !kids.Add(kid))
+            {
+                throw Invalid("Each key needs its own 'kid', which the client's assertions name.");
+            }
+
+            if (PrivateMembers.FirstOrDefault(key.ContainsKey) is { } member)
+            {
+                throw Invalid($"Key '{kid}' contains private key material ('{member}'). Register the public key only, and treat this private key as compromised.");
+            }
+
+            if (Text(key, "alg") is { } alg && !Algorithms.Contains(alg))
+            {
+                throw Invalid($"Key '{kid}': 'alg' {alg} is not accepted; use {string.Join(" or ", Algorithms)}.");
+            }
+
+            if (Text(key, "use") is { } use && use != "sig")
+            {
+                throw Invalid($"Key '{kid}': 'use' must be 'sig'.");
+            }
+
+            switch (Text(key, "kty"))
+            {
+                case "RSA" when ModulusBits(key) >= 2048 && Text(key, "e") is { Length: > 0 }:
+                case "EC" when Text(key, "crv") == "P-384" && Text(key, "x") is { Length: > 0 } && Text(key, "y") is { Length: > 0 }:
+                    break;
+                default:
+                    throw Invalid($"Key '{kid}' must be an RSA public key of at least 2048 bits (RS384) or an EC P-384 public key (ES384).");
+            }
+        }
+
+        try
+        {
+            _ = new JsonWebKeySet(jwks.ToJsonString());
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid("'jwks' is not a JWK Set: " + e.Message);
+        }
+
+        return jwks.DeepClone().AsObject();
+    }
+
+    private static string? Text(JsonObject key, string name) =>
+        key[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    private static int ModulusBits(JsonObject key)
+    {
+        try
+        {
+            return Text(key, "n") is { } n ? Base64UrlEncoder.DecodeBytes(n).SkipWhile(b => b == 0).Count() * 8 : 0;
+        }
+        catch (FormatException)
+        {
+            return 0;
+        }
+    }
+
+    private static ClientRegistrationException Invalid(string description) => new("invalid_client_metadata", description);
+}
