@@ -204,6 +204,7 @@ internal static class EmrHost
         services.AddAuthorization();
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = ".ModularEmr.Antiforgery");
         services.AddProblemDetails();
+        services.AddCors();
 
         // A body that cannot be bound is the client's error (400), in every environment; Development's
         // default would throw it into the exception handler and answer 500.
@@ -239,6 +240,8 @@ internal static class EmrHost
         app.UseStatusCodePages();
         app.UseMiddleware<RequestCharset>();
         app.UseRouting();
+        // Which origins, on which paths, is the OAuth2 module's to say (registered clients); none without it.
+        app.UseCors();
 
         // A module's requests run in its reflection context (see LoadedModule.EnterContextualReflection).
         app.Use(async (context, next) =>

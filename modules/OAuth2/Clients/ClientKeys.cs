@@ -16,12 +16,27 @@ public static class ClientKeys
 
     private static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
+    /// <summary>The members kept: what a public RSA or EC signing key is made of (RFC 7517 §4, RFC 7518 §6).</summary>
+    private static readonly string[] PublicMembers = ["kty", "kid", "use", "alg", "n", "e", "crv", "x", "y"];
+
     /// <summary>The keys to store, or null for a kind that has none; refuses what is not a usable public JWKS.</summary>
-    public static JsonObject? Validate(JsonObject? jwks, ClientKind kind)
+    public static JsonElement? Validate(JsonElement? registered, ClientKind kind)
     {
         if (kind != ClientKind.ConfidentialAsymmetric)
         {
-            return jwks is null ? null : throw Invalid("'jwks' is only for confidential-asymmetric clients, which authenticate with signed JWT assertions.");
+            return registered is null ? null : throw Invalid("'jwks' is only for confidential-asymmetric clients, which authenticate with signed JWT assertions.");
+        }
+
+        JsonObject? jwks;
+        try
+        {
+            jwks = registered is { } element ? JsonNode.Parse(element.GetRawText()) as JsonObject : null;
+            // A JsonObject finds a repeated member only when first read: read them all here.
+            _ = jwks?["keys"] is JsonArray all ? all.Sum(node => node is JsonObject key ? key.Count : 0) : 0;
+        }
+        catch (ArgumentException)
+        {
+            throw Invalid("A member of 'jwks' is repeated.");
         }
 
         if (jwks?["keys"] is not JsonArray keys || keys.Count is 0 or > 10)
@@ -30,6 +45,7 @@ public static class ClientKeys
         }
 
         var kids = new HashSet<string>(StringComparer.Ordinal);
+        var kept = new JsonArray();
         foreach (var node in keys)
         {
             if (node is not JsonObject key)
@@ -37,15 +53,27 @@ public static class ClientKeys
                 throw Invalid("Each entry of 'jwks.keys' must be a JSON object (a JWK).");
             }
 
+            // Key readers forgive letter case ("D" read as "d") and keep the last of two equal names, so
+            // what is checked here must be exactly what they will read.
+            if (key.Select(member => member.Key).GroupBy(name => name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            {
+                throw Invalid($"A key names '{repeated.Key}' more than once (letter case aside).");
+            }
+
+            if (key.Select(member => member.Key).FirstOrDefault(name => PrivateMembers.Contains(name, StringComparer.OrdinalIgnoreCase)) is { } secret)
+            {
+                throw Invalid($"A key contains private key material ('{secret}'). Register the public key only, and treat this private key as compromised.");
+            }
+
+            if (key.Select(member => member.Key).FirstOrDefault(name => PublicMembers.Contains(name, StringComparer.OrdinalIgnoreCase) && !PublicMembers.Contains(name, StringComparer.Ordinal)) is { } misspelt)
+            {
+                throw Invalid($"JWK member names are case-sensitive: '{misspelt}' is not one (RFC 7517 §4).");
+            }
+
             var kid = Text(key, "kid");
             if (string.IsNullOrEmpty(kid) || !kids.Add(kid))
             {
                 throw Invalid("Each key needs its own 'kid', which the client's assertions name.");
-            }
-
-            if (PrivateMembers.FirstOrDefault(key.ContainsKey) is { } member)
-            {
-                throw Invalid($"Key '{kid}' contains private key material ('{member}'). Register the public key only, and treat this private key as compromised.");
             }
 
             if (Text(key, "alg") is { } alg && !Algorithms.Contains(alg))
@@ -66,18 +94,31 @@ public static class ClientKeys
                 default:
                     throw Invalid($"Key '{kid}' must be an RSA public key of at least 2048 bits (RS384) or an EC P-384 public key (ES384).");
             }
+
+            var copy = new JsonObject();
+            foreach (var name in PublicMembers.Where(key.ContainsKey))
+            {
+                copy[name] = key[name]!.DeepClone();
+            }
+
+            kept.Add(copy);
         }
 
+        // What is stored is rebuilt from the public members alone, and read back as the token handler will.
+        var stored = new JsonObject { ["keys"] = kept };
         try
         {
-            _ = new JsonWebKeySet(jwks.ToJsonString());
+            if (new JsonWebKeySet(stored.ToJsonString()).Keys.Any(key => key.HasPrivateKey || key.Kty is not ("RSA" or "EC")))
+            {
+                throw Invalid("Only public RSA and EC keys may be registered.");
+            }
         }
         catch (ArgumentException e)
         {
             throw Invalid("'jwks' is not a JWK Set: " + e.Message);
         }
 
-        return jwks.DeepClone().AsObject();
+        return JsonSerializer.SerializeToElement(stored);
     }
 
     private static string? Text(JsonObject key, string name) =>

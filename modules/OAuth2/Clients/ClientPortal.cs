@@ -75,7 +75,8 @@ public static class ClientPortal
                 LaunchUri = client.LaunchUri,
                 ClientType = client.ClientType,
                 RedirectUris = client.RedirectUris,
-                Jwks = client.Jwks,
+                Jwks = client.Jwks is { } jwks ? JsonSerializer.SerializeToElement(jwks) : null,
+                AllowedOrigins = client.AllowedOrigins,
                 GrantTypes = client.GrantTypes,
                 Scopes = client.Scopes,
                 AcceptTerms = true,
@@ -152,6 +153,7 @@ public static class ClientPortal
         Website = NullIfEmpty(form["website"]),
         LaunchUri = NullIfEmpty(form["launchUri"]),
         Jwks = JsonObjectOrNull(form["jwks"]),
+        AllowedOrigins = form["allowedOrigins"].ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         ClientType = form["clientType"],
         RedirectUris = form["redirectUris"].ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         GrantTypes = form["grantTypes"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!).ToList(),
@@ -163,11 +165,12 @@ public static class ClientPortal
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>The pasted JWKS; text that is not a JSON object reads as none, which validation then names.</summary>
-    private static JsonObject? JsonObjectOrNull(string? text)
+    private static JsonElement? JsonObjectOrNull(string? text)
     {
         try
         {
-            return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject;
+            using var document = string.IsNullOrWhiteSpace(text) ? null : JsonDocument.Parse(text);
+            return document?.RootElement is { ValueKind: JsonValueKind.Object } root ? root.Clone() : null;
         }
         catch (JsonException)
         {
@@ -195,7 +198,8 @@ public static class ClientPortal
               <label for="launchUri">Launch URL, for apps the EHR launches (SMART EHR launch; the app receives <code>iss</code> and <code>launch</code>)</label><input type="url" id="launchUri" name="launchUri" value="{Html.Encode(values?.LaunchUri)}">
               <label for="clientType">Type</label><select id="clientType" name="clientType">{string.Concat(types.Select(t => $"<option value=\"{t.Item1}\"{(values?.ClientType == t.Item1 ? " selected" : string.Empty)}>{Html.Encode(t.Item2)}</option>"))}</select>
               <label for="redirectUris">Redirect URIs, one per line (exact match; https, or http on 127.0.0.1/localhost)</label><textarea id="redirectUris" name="redirectUris">{Html.Encode(string.Join('\n', values?.RedirectUris ?? []))}</textarea>
-              <label for="jwks">Public keys (JWKS), for a server signing JWT assertions: RS384 or ES384 keys, each with a kid</label><textarea id="jwks" name="jwks">{Html.Encode(values?.Jwks?.ToJsonString())}</textarea>
+              <label for="allowedOrigins">Web origins of a browser app's pages, one per line (<code>https://app.example</code>): they may call the token, FHIR and discovery endpoints from the browser</label><textarea id="allowedOrigins" name="allowedOrigins">{Html.Encode(string.Join('\n', values?.AllowedOrigins ?? []))}</textarea>
+              <label for="jwks">Public keys (JWKS), for a server signing JWT assertions: RS384 or ES384 keys, each with a kid</label><textarea id="jwks" name="jwks">{Html.Encode(values?.Jwks?.GetRawText())}</textarea>
               <fieldset><legend>Grant types</legend>{string.Concat(grants.Select(g => $"<label><input type=\"checkbox\" name=\"grantTypes\" value=\"{g.Item1}\"{Checked(values?.GrantTypes?.Contains(g.Item1) ?? g.Item1 == GrantTypes.AuthorizationCode)}> {Html.Encode(g.Item2)}</label>"))}</fieldset>
               <p class="warning">{Html.Encode(ClientRegistrations.DiscouragedGrantWarning)}</p>
               <label><input type="checkbox" name="acceptDiscouragedGrants" value="true"{Checked(values?.AcceptDiscouragedGrants ?? false)}> I understand, and still want the implicit or password grant I ticked</label>

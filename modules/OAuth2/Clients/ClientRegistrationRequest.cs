@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ModularEmr.Modules.OAuth2.Clients;
@@ -19,8 +20,12 @@ public sealed record ClientRegistrationRequest
 
     public IReadOnlyList<string>? RedirectUris { get; init; }
 
+    /// <summary>Origins of the app's pages (<c>https://app.example</c>) allowed to call this server from a browser (CORS).</summary>
+    public IReadOnlyList<string>? AllowedOrigins { get; init; }
+
     /// <summary>The client's public keys (RFC 7517 JWK Set), for <c>confidential-asymmetric</c> clients only.</summary>
-    public JsonObject? Jwks { get; init; }
+    /// <remarks>Bound as raw JSON: a member repeated in another letter case must reach validation, not fail binding.</remarks>
+    public JsonElement? Jwks { get; init; }
 
     /// <summary><c>authorization_code</c>, <c>refresh_token</c>, <c>client_credentials</c>, <c>implicit</c>, <c>password</c>.</summary>
     public IReadOnlyList<string>? GrantTypes { get; init; }
@@ -46,6 +51,7 @@ public sealed record ClientView(
     IReadOnlyList<string> GrantTypes,
     IReadOnlyList<string> Scopes,
     JsonObject? Jwks,
+    IReadOnlyList<string> AllowedOrigins,
     Guid Owner,
     DateTimeOffset CreatedAt,
     DateTimeOffset? UpdatedAt);

@@ -84,7 +84,8 @@ public sealed class ClientRegistrations(
             Description = valid.Request.Description,
             Website = valid.Request.Website,
             LaunchUri = valid.Request.LaunchUri,
-            Jwks = valid.Request.Jwks?.ToJsonString(),
+            Jwks = valid.Request.Jwks?.GetRawText(),
+            AllowedOrigins = JoinOrigins(valid.Request.AllowedOrigins),
             Kind = valid.Kind,
             TermsAcceptedAt = now,
             CreatedAt = now,
@@ -127,7 +128,8 @@ public sealed class ClientRegistrations(
         found.Registration.Description = valid.Request.Description;
         found.Registration.Website = valid.Request.Website;
         found.Registration.LaunchUri = valid.Request.LaunchUri;
-        found.Registration.Jwks = valid.Request.Jwks?.ToJsonString();
+        found.Registration.Jwks = valid.Request.Jwks?.GetRawText();
+        found.Registration.AllowedOrigins = JoinOrigins(valid.Request.AllowedOrigins);
         found.Registration.Kind = valid.Kind;
         found.Registration.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
@@ -211,6 +213,7 @@ public sealed class ClientRegistrations(
             {
                 Name = "XYZ Patient App", Description = "XYZ hospital's browser app (demo)", Website = "https://xyz.example", ClientType = "public-browser",
                 LaunchUri = "http://127.0.0.1:5173/launch",
+                AllowedOrigins = ["http://127.0.0.1:5173", "http://localhost:5173"],
                 RedirectUris = [redirect, "http://localhost:5000" + FragmentExtractor.Path + "?client_id=xyz-spa"], GrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.Implicit, GrantTypes.RefreshToken],
                 Scopes = scopes, AcceptTerms = true, AcceptDiscouragedGrants = true,
             }),
@@ -255,6 +258,7 @@ public sealed class ClientRegistrations(
             KnownGrants.Where(g => permissions.Contains(Permissions.Prefixes.GrantType + g)).ToList(),
             permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..]).Order(StringComparer.Ordinal).ToList(),
             registration.Jwks is null ? null : JsonNode.Parse(registration.Jwks)!.AsObject(),
+            SplitOrigins(registration.AllowedOrigins),
             registration.OwnerUuid,
             registration.CreatedAt,
             registration.UpdatedAt);
@@ -307,7 +311,7 @@ public sealed class ClientRegistrations(
             throw Invalid("'clientType' must be one of: " + string.Join(", ", Kinds.Keys) + ".");
         }
 
-        request = request with { Jwks = ClientKeys.Validate(request.Jwks, kind) };
+        request = request with { Jwks = ClientKeys.Validate(request.Jwks, kind), AllowedOrigins = WebOrigins.Validate(request.AllowedOrigins) };
 
         var grants = (request.GrantTypes ?? []).Distinct(StringComparer.Ordinal).ToList();
         if (grants.Count == 0 || grants.Any(g => !KnownGrants.Contains(g)))
@@ -415,7 +419,7 @@ public sealed class ClientRegistrations(
 
         if (valid.Request.Jwks is { } jwks)
         {
-            descriptor.JsonWebKeySet = new JsonWebKeySet(jwks.ToJsonString());
+            descriptor.JsonWebKeySet = new JsonWebKeySet(jwks.GetRawText());
         }
 
         foreach (var grant in valid.Grants)
@@ -451,6 +455,10 @@ public sealed class ClientRegistrations(
 
         return descriptor;
     }
+
+    private static string? JoinOrigins(IReadOnlyList<string>? origins) => origins is { Count: > 0 } ? string.Join(' ', origins) : null;
+
+    internal static IReadOnlyList<string> SplitOrigins(string? origins) => origins?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
 
     private static bool IsConfidential(ClientKind kind) => kind is ClientKind.ConfidentialWeb or ClientKind.ConfidentialAsymmetric;
 

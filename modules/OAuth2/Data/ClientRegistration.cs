@@ -18,6 +18,9 @@ public sealed class ClientRegistration
     /// <summary>Where the EHR opens the app for an EHR launch (SMART App Launch 2.2), with <c>iss</c> and <c>launch</c> added.</summary>
     public string? LaunchUri { get; set; }
 
+    /// <summary>Web origins (<c>https://app.example</c>) whose pages may call the token, discovery, userinfo and FHIR endpoints from a browser (CORS), space-separated.</summary>
+    public string? AllowedOrigins { get; set; }
+
     /// <summary>The public keys (a JWKS, as registered) of a <see cref="ClientKind.ConfidentialAsymmetric"/> client.</summary>
     public string? Jwks { get; set; }
 

@@ -32,6 +32,7 @@ public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) :
             registration.Property(r => r.Website).HasMaxLength(500);
             registration.Property(r => r.LaunchUri).HasMaxLength(1000);
             registration.Property(r => r.Jwks).HasMaxLength(20_000);
+            registration.Property(r => r.AllowedOrigins).HasMaxLength(4000);
             registration.Property(r => r.Kind).HasConversion<string>().HasMaxLength(30);
             registration.Property(r => r.TermsAcceptedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
             registration.Property(r => r.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -33,9 +33,13 @@ public static class AuthorizationEndpoint
     public const string PatientQueryField = "launch_patient_query";
     public const string PatientChoiceField = "launch_patient_choice";
 
-    /// <summary>Fields of this server's own forms, never carried over from the client's request.</summary>
+    /// <summary>
+    /// Fields of this server's own forms, never carried over from the client's request, in any letter case:
+    /// the form reader finds <c>LAUNCH_PATIENT_CHOICE</c> under <c>launch_patient_choice</c>, so an app that
+    /// slipped either into its request would otherwise choose the patient, or the consent, for the user.
+    /// </summary>
     private static readonly HashSet<string> FormFields =
-        new([DecisionField, RememberField, PatientQueryField, PatientChoiceField, "__RequestVerificationToken"], StringComparer.Ordinal);
+        new([DecisionField, RememberField, PatientQueryField, PatientChoiceField, "__RequestVerificationToken"], StringComparer.OrdinalIgnoreCase);
 
     public static IEndpointRouteBuilder MapAuthorizationEndpoint(this IEndpointRouteBuilder endpoints)
     {

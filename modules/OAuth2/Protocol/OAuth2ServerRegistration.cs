@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -124,6 +125,9 @@ public static class OAuth2ServerRegistration
         services.AddSingleton<ServerHandlerIndex>();
         services.AddSingleton<SmartResourceServers>();
         services.AddScoped<EhrLaunches>();
+        services.AddSingleton<RegisteredOrigins>();
+        services.AddCors();
+        services.Replace(ServiceDescriptor.Singleton<ICorsPolicyProvider, ClientOriginsCorsPolicy>());
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, ServerEventDispatcher>());
         return services;
     }

@@ -14,7 +14,7 @@ namespace ModularEmr.Modules.OAuth2.Protocol;
 public static class PrincipalFactory
 {
     /// <summary>A token acting for <paramref name="user"/>, with the claims its scopes allow.</summary>
-    /// <param name="chosenPatient">The patient a user who is no patient chose on the picker or had in view at an EHR launch (already checked).</param>
+    /// <param name="chosenPatient">The patient chosen on the picker, in view at an EHR launch, or carried from the grant being refreshed (already checked).</param>
     public static async Task<ClaimsPrincipal> ForUserAsync(
         EmrUser user, IEnumerable<string> scopes, string? authorizationId, IPatientRecords patients, HttpRequest request, CancellationToken cancellationToken, Guid? chosenPatient = null)
     {
@@ -25,25 +25,21 @@ public static class PrincipalFactory
             .SetClaim(Claims.PreferredUsername, user.Username)
             .SetClaim(EmrClaims.Actor, "user");
 
-        if (user.PersonUuid is { } person)
+        // The patient in context: one chosen on the picker or in view at an EHR launch wins over the
+        // user's own record, which a patient user has in context in a standalone launch.
+        var ownPatient = await OwnPatientAsync(user, patients, cancellationToken);
+        var patientInContext = chosenPatient is { } chosen && (granted.Contains(OAuth2Scopes.LaunchPatient) || granted.Contains(OAuth2Scopes.Launch))
+            ? chosen
+            : ownPatient is { } own && (granted.Contains(OAuth2Scopes.LaunchPatient) || granted.Any(s => s.StartsWith("patient/", StringComparison.Ordinal))) ? own : (Guid?)null;
+        if (patientInContext is { } patient)
         {
-            var isPatient = await OwnPatientAsync(user, patients, cancellationToken) is not null;
-            if (isPatient && (granted.Contains(OAuth2Scopes.LaunchPatient) || granted.Any(s => s.StartsWith("patient/", StringComparison.Ordinal))))
-            {
-                // SMART standalone launch: a user who is a patient has their own record in context.
-                identity.SetClaim(EmrClaims.Patient, person.ToString());
-            }
-
-            if (granted.Contains(OAuth2Scopes.FhirUser))
-            {
-                var resource = isPatient ? "Patient" : "Person";
-                identity.SetClaim(EmrClaims.FhirUser, $"{request.HttpContext.RequestServices.GetRequiredService<IPublicOrigin>().For(request)}/ws/fhir/{resource}/{person}");
-            }
+            identity.SetClaim(EmrClaims.Patient, patient.ToString());
         }
 
-        if (chosenPatient is { } chosen && (granted.Contains(OAuth2Scopes.LaunchPatient) || granted.Contains(OAuth2Scopes.Launch)) && identity.GetClaim(EmrClaims.Patient) is null)
+        if (user.PersonUuid is { } person && granted.Contains(OAuth2Scopes.FhirUser))
         {
-            identity.SetClaim(EmrClaims.Patient, chosen.ToString());
+            var resource = ownPatient is null ? "Person" : "Patient";
+            identity.SetClaim(EmrClaims.FhirUser, $"{request.HttpContext.RequestServices.GetRequiredService<IPublicOrigin>().For(request)}/ws/fhir/{resource}/{person}");
         }
 
         identity.SetScopes(granted);

@@ -84,10 +84,14 @@ public static class TokenEndpoint
 
         // A patient chosen on the picker stays in context for the life of the grant, while the user may
         // still view it (SMART App Launch 2.2: the refresh response carries the same launch context).
+        // The grant's patient is carried forward as it is, never recomputed: the user's own record, or
+        // one they may still view.
         Guid? chosen = null;
-        if (granted.GetClaim(EmrClaims.Patient) is { } inContext && await PrincipalFactory.OwnPatientAsync(user, services.Patients, http.RequestAborted) is null)
+        if (granted.GetClaim(EmrClaims.Patient) is { } inContext)
         {
-            chosen = await PatientPicker.FindChoiceAsync(user, inContext, services.Patients, http.RequestAborted);
+            chosen = Guid.TryParse(inContext, out var uuid) && await PrincipalFactory.OwnPatientAsync(user, services.Patients, http.RequestAborted) == uuid
+                ? uuid
+                : await PatientPicker.FindChoiceAsync(user, inContext, services.Patients, http.RequestAborted);
             if (chosen is null)
             {
                 return Refuse(Errors.InvalidGrant, "The patient in context of this grant is no longer available to its user.");

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
+using ModularEmr.Modules.OAuth2.Clients;
 using ModularEmr.Modules.OAuth2.Protocol;
 using ModularEmr.Sdk.Modules;
 using OpenIddict.Abstractions;
@@ -49,6 +50,8 @@ public sealed class AcceptSmartClientAssertions : IOpenIddictServerHandler<Valid
         if (context.Principal is null)
         {
             context.TokenValidationParameters.ValidTypes = [.. context.TokenValidationParameters.ValidTypes ?? [], JwtConstants.HeaderType];
+            // What discovery advertises, and nothing else: no RS256 with a key registered for RS384.
+            context.TokenValidationParameters.ValidAlgorithms = ClientKeys.Algorithms;
             // SMART Backend Services: aud is the token endpoint's URL (OpenID Connect Core §9 says the same);
             // OpenIddict 7 expects the issuer (draft-ietf-oauth-rfc7523bis), which stays accepted too.
             if (context.Transaction.GetHttpRequest() is { } request)

@@ -23,7 +23,8 @@ public sealed class ClientAssertionRules(OAuth2DbContext db) : IOpenIddictServer
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
             .AddFilter<OpenIddictServerHandlerFilters.RequireClientAssertionPrincipal>()
             .UseScopedHandler<ClientAssertionRules>()
-            .SetOrder(OpenIddictServerHandlers.ValidateClientAssertion.Descriptor.Order + 500)
+            // After the client is fully authenticated: a refused assertion must not use up its jti.
+            .SetOrder(Math.Max(OpenIddictServerHandlers.ValidateClientSecret.Descriptor.Order, OpenIddictServerHandlers.ValidateClientType.Descriptor.Order) + 500)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 

@@ -117,6 +117,11 @@ public sealed class BackendServicesTests : IAsyncLifetime
     [InlineData("kid", """{"keys":[{"kty":"EC","crv":"P-384","x":"AAAA","y":"AAAA"}]}""")]
     [InlineData("P-384", """{"keys":[{"kty":"EC","crv":"P-256","kid":"k","x":"AAAA","y":"AAAA"}]}""")]
     [InlineData("1 to 10 public keys", """{"keys":[]}""")]
+    [InlineData("private key material", """{"keys":[{"kty":"EC","crv":"P-384","kid":"k","x":"AAAA","y":"AAAA","D":"AAAA"}]}""")]
+    [InlineData("more than once", """{"keys":[{"kty":"EC","crv":"P-384","kid":"k","x":"AAAA","y":"AAAA","X":"BBBB"}]}""")]
+    [InlineData("private key material", """{"keys":[{"kty":"oct","kid":"k","k":"c2VjcmV0"}]}""")]
+    [InlineData("repeated", """{"keys":[{"kty":"EC","crv":"P-384","kid":"k","x":"AAAA","x":"BBBB","y":"AAAA"}]}""")]
+    [InlineData("2048 bits", """{"keys":[{"kty":"RSA","kid":"k","e":"AQAB","n":"AQAB"}]}""")]
     public async Task Registration_refuses_keys_that_are_private_weak_or_unnamed(string why, string jwks)
     {
         using var response = await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", Bob, Registration(JsonNode.Parse(jwks)!));

@@ -51,9 +51,42 @@ public sealed class EhrLaunchTests : IAsyncLifetime
         Assert.Equal(AliceId, (string?)tokens["patient"]);
         Assert.Contains("launch", ((string)tokens["scope"]!).Split(' '));
 
+        // A refresh keeps the launched patient in context.
+        var (refreshStatus, refreshed) = await _oauth.TokenAsync(null,
+            ("grant_type", "refresh_token"), ("refresh_token", (string)tokens["refresh_token"]!), ("client_id", OAuth2Harness.Public));
+        Assert.Equal(HttpStatusCode.OK, refreshStatus);
+        Assert.Equal(AliceId, (string?)refreshed["patient"]);
+
         // Used once: the same launch id again is refused at the redirect URI, before any consent.
         using var reused = await browser.GetAsync(Browser.AuthorizeUrl(OAuth2Harness.Public, Scope, Pkce.Create(), extra: $"launch={Uri.EscapeDataString(launch["launch"])}"));
         AssertRefused(reused, "already used");
+    }
+
+    [Fact]
+    public async Task A_clinician_who_is_also_a_patient_gets_the_launched_patient_and_keeps_it_on_refresh_not_their_own_record()
+    {
+        // Alice is a patient; made a Provider too, she may launch apps for other patients.
+        await Database.QueryAsync(_oauth.Host.DatabaseFile,
+            "INSERT INTO user_role (roles_id, users_id) SELECT r.id, u.id FROM role r, users u WHERE r.name = 'Provider' AND u.username = 'alice'");
+        var admin = await _oauth.PasswordTokenAsync("user/Patient.rs", "admin", "Admin123");
+        using var search = new HttpRequestMessage(HttpMethod.Get, "/ws/fhir/Patient?_count=5");
+        search.Headers.Authorization = new("Bearer", (string)admin["access_token"]!);
+        var bundle = JsonNode.Parse(await (await _oauth.Client.SendAsync(search)).Content.ReadAsStringAsync())!;
+        var other = bundle["entry"]!.AsArray().Select(e => (string)e!["resource"]!["id"]!).First(id => id != AliceId);
+
+        var launch = await CreateLaunchAsync("alice", "Alice123", OAuth2Harness.Public, other);
+        var browser = _oauth.NewBrowser();
+        var pkce = Pkce.Create();
+        var consent = await browser.ReachConsentAsync(Browser.AuthorizeUrl(OAuth2Harness.Public, Scope, pkce, extra: $"launch={(string)launch["launch"]!}"));
+        var callback = Browser.Parameters(await browser.DecideAsync(consent, approve: true));
+        var (_, tokens) = await _oauth.TokenAsync(null,
+            ("grant_type", "authorization_code"), ("code", callback["code"]), ("redirect_uri", OAuth2Harness.Redirect),
+            ("client_id", OAuth2Harness.Public), ("code_verifier", pkce.Verifier));
+        Assert.Equal(other, (string?)tokens["patient"]);
+
+        var (_, refreshed) = await _oauth.TokenAsync(null,
+            ("grant_type", "refresh_token"), ("refresh_token", (string)tokens["refresh_token"]!), ("client_id", OAuth2Harness.Public));
+        Assert.Equal(other, (string?)refreshed["patient"]);
     }
 
     [Fact]

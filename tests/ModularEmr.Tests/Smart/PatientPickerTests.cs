@@ -92,12 +92,15 @@ public sealed class PatientPickerTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task A_choice_in_the_apps_own_request_is_ignored_and_the_user_still_chooses()
+    [Theory]
+    [InlineData("launch_patient_choice")]
+    [InlineData("LAUNCH_PATIENT_CHOICE")]
+    [InlineData("Launch_Patient_Choice")]
+    public async Task A_choice_in_the_apps_own_request_is_ignored_and_the_user_still_chooses(string field)
     {
         var browser = _oauth.NewBrowser();
         var consent = await browser.ReachConsentAsync(
-            Browser.AuthorizeUrl(OAuth2Harness.Public, Scope, Pkce.Create(), extra: $"launch_patient_choice={AliceId}&consent_decision=approve"), "admin", "Admin123");
+            Browser.AuthorizeUrl(OAuth2Harness.Public, Scope, Pkce.Create(), extra: $"{field}={AliceId}&CONSENT_DECISION=approve"), "admin", "Admin123");
         Assert.DoesNotContain($"value=\"{AliceId}\"", consent, StringComparison.Ordinal);
 
         using var response = await PostAsync(browser, HtmlForm.Find(consent, "/ws/oauth2/authorize").With("consent_decision", "approve"));
