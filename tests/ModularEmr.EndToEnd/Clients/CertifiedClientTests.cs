@@ -50,7 +50,8 @@ public sealed class CertifiedClientTests(EndToEndFixture fixture) : IAsyncLifeti
     public async Task FhirClient_reads_and_searches_with_tokens_from_OidcClient_and_is_refused_once_Alice_revokes_the_app()
     {
         var alice = await OidcClientFor(EndToEndFixture.Patient, EndToEndFixture.PatientPassword).LoginAsync(new LoginRequest());
-        var admin = await OidcClientFor("admin", "Admin123").LoginAsync(new LoginRequest());
+        // The admin is no patient: without launch/patient, no picker; user/ scopes under his privileges.
+        var admin = await OidcClientFor("admin", "Admin123", "openid profile fhirUser user/Patient.rs").LoginAsync(new LoginRequest());
         Assert.False(alice.IsError || admin.IsError, $"OidcClient could not sign in: {alice.Error}{admin.Error}");
 
         using var asAlice = FhirClientWith(alice.AccessToken);
@@ -73,12 +74,12 @@ public sealed class CertifiedClientTests(EndToEndFixture fixture) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
     }
 
-    private OidcClient OidcClientFor(string username, string password) => new(new OidcClientOptions
+    private OidcClient OidcClientFor(string username, string password, string scope = Scope) => new(new OidcClientOptions
     {
         Authority = fixture.BaseAddress.AbsoluteUri.TrimEnd('/'),
         ClientId = _app.ClientId,
         RedirectUri = Redirect,
-        Scope = Scope,
+        Scope = scope,
         Browser = new SigningInBrowser(username, password),
         // Plain HTTP on loopback only: the host is on 127.0.0.1 here.
         Policy = new Policy { Discovery = new DiscoveryPolicy { RequireHttps = false } },

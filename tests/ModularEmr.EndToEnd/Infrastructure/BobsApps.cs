@@ -17,9 +17,10 @@ internal static class BobsApps
     public static Task<ClientRegistration> RegisterWebAppAsync(Uri emr, string name, TestClientApp client) =>
         RegisterAsync(emr, name, "confidential-web", [client.CallbackUri.AbsoluteUri], ["authorization_code", "refresh_token"], PatientScope);
 
-    public static async Task<ClientRegistration> RegisterAsync(Uri emr, string name, string type, string[] redirectUris, string[] grants, string scope, string[]? allowedOrigins = null)
+    public static async Task<ClientRegistration> RegisterAsync(
+        Uri emr, string name, string type, string[] redirectUris, string[] grants, string scope, string[]? allowedOrigins = null, Uri? launchUri = null)
     {
-        var created = await SendAsync(emr, HttpMethod.Post, "/ws/oauth2/api/clients", Describe(name, type, redirectUris, grants, scope, allowedOrigins));
+        var created = await SendAsync(emr, HttpMethod.Post, "/ws/oauth2/api/clients", Describe(name, type, redirectUris, grants, scope, allowedOrigins, launchUri));
         return new ClientRegistration((string)created["client"]!["clientId"]!, (string?)created["clientSecret"], scope);
     }
 
@@ -37,9 +38,10 @@ internal static class BobsApps
         return new ClientRegistration(clientId, null, PatientScope);
     }
 
-    private static object Describe(string name, string type, string[] redirectUris, string[] grants, string scope, string[]? allowedOrigins = null) => new
+    private static object Describe(string name, string type, string[] redirectUris, string[] grants, string scope, string[]? allowedOrigins = null, Uri? launchUri = null) => new
     {
         allowedOrigins = allowedOrigins ?? [],
+        launchUri = launchUri?.AbsoluteUri,
         name,
         description = "Bob's app in the end-to-end story",
         clientType = type,

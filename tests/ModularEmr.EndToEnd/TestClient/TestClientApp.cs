@@ -41,6 +41,9 @@ internal sealed class TestClientApp : IAsyncDisposable
 
     public Uri StartImplicitUri => new(BaseAddress, "/start-implicit");
 
+    /// <summary>Where the EHR opens the app (SMART EHR launch), with <c>iss</c> and <c>launch</c>.</summary>
+    public Uri LaunchUri => new(BaseAddress, "/launch");
+
     /// <summary>How the app is registered; set once Bob has registered it.</summary>
     public ClientRegistration Registration { get; set; } = null!;
 
@@ -59,6 +62,7 @@ internal sealed class TestClientApp : IAsyncDisposable
         var client = new TestClientApp(app, emr);
         app.MapGet("/start", client.StartCodeFlow);
         app.MapGet("/start-implicit", client.StartImplicitFlow);
+        app.MapGet("/launch", (Func<HttpContext, IResult>)client.StartEhrLaunch);
         app.MapGet("/callback", (Func<HttpContext, Task<IResult>>)client.ReceiveCodeAsync);
         app.MapPost("/callback", (Func<HttpContext, Task<IResult>>)client.ReceiveTokenAsync);
         await app.StartAsync();
@@ -96,6 +100,23 @@ internal sealed class TestClientApp : IAsyncDisposable
         var pkce = Pkce.Create();
         _pending[state] = pkce.Verifier;
         return Results.Redirect(AuthorizeUrl("code", Registration.RedirectUri ?? CallbackUri.AbsoluteUri, state, $"&code_challenge={pkce.Challenge}&code_challenge_method=S256"));
+    }
+
+    /// <summary>SMART EHR launch: the FHIR base the EHR names is the audience, and its launch id goes back with the request.</summary>
+    private IResult StartEhrLaunch(HttpContext http)
+    {
+        var iss = http.Request.Query["iss"].ToString();
+        var launch = http.Request.Query["launch"].ToString();
+        if (iss.Length == 0 || launch.Length == 0)
+        {
+            return Finish(ClientOutcome.Failed("launch_incomplete", "The EHR opened the app without iss and launch."));
+        }
+
+        var state = NewState();
+        var pkce = Pkce.Create();
+        _pending[state] = pkce.Verifier;
+        return Results.Redirect(AuthorizeUrl("code", Registration.RedirectUri ?? CallbackUri.AbsoluteUri, state,
+            $"&code_challenge={pkce.Challenge}&code_challenge_method=S256&aud={Uri.EscapeDataString(iss)}&launch={Uri.EscapeDataString(launch)}"));
     }
 
     private IResult StartImplicitFlow()
