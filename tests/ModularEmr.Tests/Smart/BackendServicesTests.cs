@@ -13,19 +13,19 @@ namespace ModularEmr.Tests.Smart;
 /// endpoint with signed JWT assertions (RFC 7523), gets a system token and reads patients; each broken
 /// assertion is refused with <c>invalid_client</c>.
 /// </summary>
-public sealed class BackendServicesTests : IAsyncLifetime
+public sealed class BackendServicesTests(SharedHarness shared) : IClassFixture<SharedHarness>, IAsyncLifetime
 {
     private const string TokenUrl = "http://localhost/ws/oauth2/token";
     private const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static readonly (string, string) Bob = ("bob", "Bob12345");
 
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-    private OAuth2Harness _oauth = null!;
+    private readonly OAuth2Harness _oauth = shared.OAuth;
     private string _clientId = null!;
 
+    /// <summary>Each test registers a client of its own, with a key of its own, on the shared host.</summary>
     public async Task InitializeAsync()
     {
-        _oauth = await OAuth2Harness.StartAsync();
         using var response = await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", Bob, Registration(PublicJwks(_key, "key-1")));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var created = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -33,10 +33,10 @@ public sealed class BackendServicesTests : IAsyncLifetime
         _clientId = (string)created["client"]!["clientId"]!;
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        await _oauth.DisposeAsync();
         _key.Dispose();
+        return Task.CompletedTask;
     }
 
     [Fact]

@@ -10,16 +10,12 @@ namespace ModularEmr.Tests.Smart;
 /// without credentials; pages, the authorization endpoint and cookie APIs never do; a foreign origin
 /// gets no CORS headers anywhere. The browser's side of it is in the end-to-end suite.
 /// </summary>
-public sealed class CorsTests : IAsyncLifetime
+public sealed class CorsTests(SharedHarness shared) : IClassFixture<SharedHarness>
 {
     private const string AppOrigin = "http://127.0.0.1:5173";
     private const string Foreign = "https://evil.example";
 
-    private OAuth2Harness _oauth = null!;
-
-    public async Task InitializeAsync() => _oauth = await OAuth2Harness.StartAsync();
-
-    public async Task DisposeAsync() => await _oauth.DisposeAsync();
+    private readonly OAuth2Harness _oauth = shared.OAuth;
 
     public static TheoryData<string, string> OpenEndpoints => new()
     {
