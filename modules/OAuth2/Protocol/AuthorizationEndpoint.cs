@@ -17,6 +17,7 @@ using ModularEmr.Sdk.Data;
 using ModularEmr.Sdk.Modules;
 using ModularEmr.Sdk.Security;
 using OpenIddict.Abstractions;
+using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -94,15 +95,11 @@ public static class AuthorizationEndpoint
         var grant = new Grant(request, application, (await services.Applications.GetIdAsync(application, http.RequestAborted))!, user, request.GetScopes());
 
         // SMART EHR launch: the launch id names the user and the patient in view; RequireUsableLaunch
-        // has refused unknown, foreign, used and expired ones before anyone signed in.
+        // has refused unknown, foreign, used and expired ones before anyone signed in, and kept the launch.
         if ((string?)request[SmartParameters.Launch] is { } launchId)
         {
-            var (launch, refusal) = await services.Launches.FindUsableAsync(launchId, request.ClientId, http.RequestAborted);
-            if (launch is null)
-            {
-                return Refuse(Errors.InvalidRequest, refusal!);
-            }
-
+            var launch = http.Features.Get<OpenIddictServerAspNetCoreFeature>()?.Transaction?.GetProperty<EhrLaunch>(RequireUsableLaunch.Property)
+                ?? throw new InvalidOperationException("RequireUsableLaunch did not keep the launch it validated.");
             if (launch.UserUuid != user.Uuid)
             {
                 return Refuse(Errors.AccessDenied, "The launch was made by another user than the one signed in.");

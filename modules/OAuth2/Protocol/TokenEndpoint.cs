@@ -82,10 +82,9 @@ public static class TokenEndpoint
             }
         }
 
-        // A patient chosen on the picker stays in context for the life of the grant, while the user may
-        // still view it (SMART App Launch 2.2: the refresh response carries the same launch context).
-        // The grant's patient is carried forward as it is, never recomputed: the user's own record, or
-        // one they may still view.
+        // The grant's patient stays in context for its life (SMART App Launch 2.2: the refresh response
+        // carries the same launch context), carried as it is, never recomputed: the user's own record, or
+        // one chosen or launched that the user may still view.
         Guid? chosen = null;
         if (granted.GetClaim(EmrClaims.Patient) is { } inContext)
         {

@@ -15,6 +15,9 @@ namespace ModularEmr.Modules.OAuth2.Smart;
 /// </summary>
 public sealed class RequireUsableLaunch(EhrLaunches launches) : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
 {
+    /// <summary>Where the launch found here waits for the authorization endpoint, so that it is read once per request.</summary>
+    public const string Property = ".emr.ehr_launch";
+
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
             .UseScopedHandler<RequireUsableLaunch>()
@@ -39,6 +42,9 @@ public sealed class RequireUsableLaunch(EhrLaunches launches) : IOpenIddictServe
         if (launch is null)
         {
             context.Reject(Errors.InvalidRequest, refusal);
+            return;
         }
+
+        context.Transaction.Properties[Property] = launch;
     }
 }

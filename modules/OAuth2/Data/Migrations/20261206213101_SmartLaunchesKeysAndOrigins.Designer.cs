@@ -11,8 +11,8 @@ using ModularEmr.Modules.OAuth2.Data;
 namespace ModularEmr.Modules.OAuth2.Data.Migrations
 {
     [DbContext(typeof(OAuth2DbContext))]
-    [Migration("20261206195136_ClientKeysAndAssertions")]
-    partial class ClientKeysAndAssertions
+    [Migration("20261206213101_SmartLaunchesKeysAndOrigins")]
+    partial class SmartLaunchesKeysAndOrigins
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -42,6 +42,10 @@ namespace ModularEmr.Modules.OAuth2.Data.Migrations
                 {
                     b.Property<string>("ClientId")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AllowedOrigins")
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
