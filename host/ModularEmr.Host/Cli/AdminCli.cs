@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using ModularEmr.Host.Accounts;
 using ModularEmr.Host.Data;
@@ -7,22 +9,38 @@ using ModularEmr.Host.Demo;
 using ModularEmr.Host.Hosting;
 using ModularEmr.Host.Modules;
 using ModularEmr.Sdk.Accounts;
+using ModularEmr.Sdk.Modules;
 
 namespace ModularEmr.Host.Cli;
 
 /// <summary>
 /// Administration on the same executable: <c>users add|list|set-password|grant-role</c>,
-/// <c>roles list</c>, <c>modules list</c>, <c>demo generate</c>. Each command opens the host's data (modules installed as
-/// at a start) without serving requests.
+/// <c>roles list</c>, <c>modules list</c>, <c>demo generate</c>, and the commands modules add
+/// (<see cref="AdminCommand"/>, such as <c>clients initial-token</c>). Each command opens the host's data
+/// (modules installed as at a start) without serving requests.
 /// </summary>
-internal static class AdminCli
+internal static partial class AdminCli
 {
     private static readonly string[] Verbs = ["users", "roles", "modules", "demo"];
 
-    public static bool Handles(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+    /// <summary>
+    /// The host's own verbs, or any bare lower-case word: a module's command group is known only once the
+    /// modules are loaded, and the server itself takes no bare words (only <c>--key value</c> and <c>key=value</c>).
+    /// </summary>
+    public static bool Handles(string[] args) => args.Length > 0 && (Verbs.Contains(args[0]) || CommandWord().IsMatch(args[0]));
+
+    private static bool IsConfiguration(string arg) =>
+        arg.Contains('=', StringComparison.Ordinal) && (arg.StartsWith("--Emr:", StringComparison.Ordinal) || arg.StartsWith("--ConnectionStrings:", StringComparison.Ordinal));
+
+    [GeneratedRegex("^[a-z][a-z0-9-]*$")]
+    private static partial Regex CommandWord();
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        // Configuration the server would take in the same form (the database provider and its connection
+        // string) is handed to the host each command opens, not parsed as a command's option.
+        var configuration = args.Where(IsConfiguration).ToArray();
+        args = [.. args.Where(a => !IsConfiguration(a))];
         var data = new Option<string?>("--data") { Description = "The data folder (default ./data)", Recursive = true };
         var modules = new Option<string?>("--modules") { Description = "The modules file (default ./modules.json)", Recursive = true };
         var root = new RootCommand("ModularEmr administration") { data, modules };
@@ -31,8 +49,71 @@ internal static class AdminCli
         root.Add(ModulesCommand());
         root.Add(DemoCommand());
 
-        var parsed = root.Parse(args);
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        // Not a verb of the host's: the modules may have it. They are loaded once, and the command runs on that host.
+        WebApplication? moduleHost = null;
+        try
+        {
+            if (!Verbs.Contains(args[0]))
+            {
+                var prelude = new RootCommand { data, modules };
+                prelude.TreatUnmatchedTokensAsErrors = false;
+                try
+                {
+                    moduleHost = await BuildHostAsync(prelude.Parse(args));
+                }
+                catch (Exception ex) when (ex is StartupException or OptionsValidationException)
+                {
+                    await error.WriteLineAsync($"error: {ex.Message}");
+                    return EmrProgram.ConfigurationError;
+                }
+
+                foreach (var group in ModuleCommands(moduleHost.Services.GetServices<AdminCommand>()))
+                {
+                    root.Add(group);
+                }
+            }
+
+            var parsed = root.Parse(args);
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        finally
+        {
+            if (moduleHost is not null)
+            {
+                await moduleHost.DisposeAsync();
+            }
+        }
+
+        IEnumerable<Command> ModuleCommands(IEnumerable<AdminCommand> commands)
+        {
+            foreach (var group in commands.Where(c => !Verbs.Contains(c.Group)).GroupBy(c => c.Group, StringComparer.Ordinal))
+            {
+                var command = new Command(group.Key);
+                foreach (var moduleCommand in group)
+                {
+                    var options = moduleCommand.Options.Select(o => new Option<string?>("--" + o.Name) { Description = o.Description, Required = o.Required }).ToList();
+                    var sub = new Command(moduleCommand.Name, moduleCommand.Description);
+                    options.ForEach(sub.Add);
+                    sub.SetAction(async (result, cancel) =>
+                    {
+                        var values = options.Where(o => result.GetValue(o) is not null).ToDictionary(o => o.Name.TrimStart('-'), o => result.GetValue(o)!, StringComparer.Ordinal);
+                        await using var scope = moduleHost!.Services.CreateAsyncScope();
+                        try
+                        {
+                            return await moduleCommand.RunAsync(new AdminCommandContext(scope.ServiceProvider, output, values), cancel);
+                        }
+                        catch (AdminCommandException ex)
+                        {
+                            await error.WriteLineAsync($"error: {ex.Message}");
+                            return 1;
+                        }
+                    });
+                    command.Add(sub);
+                }
+
+                yield return command;
+            }
+        }
 
         Command UsersCommand()
         {
@@ -160,20 +241,9 @@ internal static class AdminCli
 
         async Task<int> WithHostAsync(ParseResult result, Func<IServiceProvider, Task> action)
         {
-            var hostArgs = new List<string> { "--Logging:LogLevel:Default=Warning" };
-            if (result.GetValue(data) is { } dataDirectory)
-            {
-                hostArgs.AddRange(["--data", dataDirectory]);
-            }
-
-            if (result.GetValue(modules) is { } modulesFile)
-            {
-                hostArgs.AddRange(["--modules", modulesFile]);
-            }
-
             try
             {
-                await using var app = await EmrHost.BuildAsync([.. hostArgs], HostPurpose.AdminCommand);
+                await using var app = await BuildHostAsync(result);
                 await using var scope = app.Services.CreateAsyncScope();
                 await action(scope.ServiceProvider);
                 return 0;
@@ -188,6 +258,23 @@ internal static class AdminCli
                 await error.WriteLineAsync($"error: {ex.Message}");
                 return EmrProgram.ConfigurationError;
             }
+        }
+
+        async Task<WebApplication> BuildHostAsync(ParseResult result)
+        {
+            var hostArgs = new List<string> { "--Logging:LogLevel:Default=Warning" };
+            if (result.GetValue(data) is { } dataDirectory)
+            {
+                hostArgs.AddRange(["--data", dataDirectory]);
+            }
+
+            if (result.GetValue(modules) is { } modulesFile)
+            {
+                hostArgs.AddRange(["--modules", modulesFile]);
+            }
+
+            hostArgs.AddRange(configuration);
+            return await EmrHost.BuildAsync([.. hostArgs], HostPurpose.AdminCommand);
         }
 
         async Task<string> ReadPasswordAsync(ParseResult result, Option<string?> password, Option<bool> fromStdin)

@@ -63,6 +63,14 @@ public static class ModuleServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Adds <typeparamref name="TCommand"/> to the administration CLI (sdk 1.5.0).</summary>
+    public static IServiceCollection AddAdminCommand<TCommand>(this IServiceCollection services)
+        where TCommand : AdminCommand
+    {
+        services.AddSingleton<AdminCommand, TCommand>();
+        return services;
+    }
+
     private static bool IsPoolable(Type context) =>
         context.GetConstructors() is [{ } constructor]
         && constructor.GetParameters() is [{ } parameter]

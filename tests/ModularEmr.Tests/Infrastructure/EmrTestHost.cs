@@ -110,6 +110,21 @@ internal sealed class EmrTestHost : IAsyncDisposable
         return File.Exists(file) ? await File.ReadAllTextAsync(file) : null;
     }
 
+    /// <summary>
+    /// Runs an administration command on this host's data, as an operator would beside the running server
+    /// (same data folder, modules file and database).
+    /// </summary>
+    public async Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args)
+    {
+        string[] database = DatabaseFile.StartsWith(Database.PostgresPrefix, StringComparison.Ordinal)
+            ? Postgres.HostArguments(DatabaseFile[Database.PostgresPrefix.Length..])
+            : [];
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await EmrProgram.RunAsync([.. args, "--data", DataDirectory, "--modules", ModulesFile, .. database], output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
     public AsyncServiceScope CreateScope() => App.Services.CreateAsyncScope();
 
     public async ValueTask DisposeAsync()
