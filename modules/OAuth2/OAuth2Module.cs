@@ -10,6 +10,7 @@ using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Keys;
 using ModularEmr.Modules.OAuth2.Pages;
 using ModularEmr.Modules.OAuth2.Protocol;
+using ModularEmr.Modules.OAuth2.Registration;
 using ModularEmr.Modules.OAuth2.Smart;
 using ModularEmr.Modules.OAuth2.Validation;
 using ModularEmr.Sdk.Accounts;
@@ -58,6 +59,8 @@ public sealed class OAuth2Module : EmrModule
         services.AddSingleton<KnownClients>();
         services.AddSingleton<TokenEntryWriter>();
         services.AddScoped<ClientRegistrations>();
+        services.AddScoped<InitialAccessTokens>();
+        services.AddAdminCommand<InitialAccessTokenCommand>();
         services.AddScoped<UserAuthorizations>();
         services.AddScoped<RequestAuthentication>();
         services.AddSingleton<PasswordGrantThrottle>();
@@ -99,6 +102,7 @@ public sealed class OAuth2Module : EmrModule
         endpoints.MapLoginPage();
         endpoints.MapFragmentExtractor();
         endpoints.MapClientRegistrationApi();
+        endpoints.MapDynamicRegistrationApi();
         endpoints.MapClientPortal();
         endpoints.MapAuthorizedAppsApi();
         endpoints.MapAuthorizedAppsPage();

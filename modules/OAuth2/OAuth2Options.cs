@@ -42,6 +42,12 @@ public sealed class OAuth2Options
     [MinLength(1)]
     public string[] FhirBasePaths { get; set; } = ["/ws/fhir"];
 
+    /// <summary>
+    /// Who may register clients at <c>/ws/oauth2/register</c> (RFC 7591): <c>InitialAccessToken</c> (the default:
+    /// only with a token an administrator makes with <c>clients initial-token</c>) or <c>Open</c> (anyone).
+    /// </summary>
+    public Registration.RegistrationPolicy DynamicRegistration { get; set; } = Registration.RegistrationPolicy.InitialAccessToken;
+
     /// <summary>How long an EHR launch id may wait for the app's authorization request.</summary>
     [Range(10, 3600)]
     public int EhrLaunchLifetimeSeconds { get; set; } = 300;

@@ -20,6 +20,7 @@ public static class SmartConfiguration
             ["revocation_endpoint"] = $"{origin}/ws/oauth2/revoke",
             ["introspection_endpoint"] = $"{origin}/ws/oauth2/introspect",
             ["userinfo_endpoint"] = $"{origin}/ws/oauth2/userinfo",
+            ["registration_endpoint"] = $"{origin}/ws/oauth2/register",
             ["grant_types_supported"] = new[] { "authorization_code", "refresh_token", "client_credentials" },
             ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "private_key_jwt" },
             ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "RS384", "ES384" },

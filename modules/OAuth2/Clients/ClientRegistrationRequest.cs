@@ -52,7 +52,7 @@ public sealed record ClientView(
     IReadOnlyList<string> Scopes,
     JsonObject? Jwks,
     IReadOnlyList<string> AllowedOrigins,
-    Guid Owner,
+    Guid? Owner,
     DateTimeOffset CreatedAt,
     DateTimeOffset? UpdatedAt);
 

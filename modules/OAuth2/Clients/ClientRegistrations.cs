@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.IdentityModel.Tokens;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Pages;
+using ModularEmr.Modules.OAuth2.Registration;
 using ModularEmr.Modules.OAuth2.Validation;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Security;
@@ -66,7 +67,15 @@ public sealed class ClientRegistrations(
     public async Task<ClientView?> FindAsync(EmrUser developer, string clientId, CancellationToken cancellationToken) =>
         await FindOwnedAsync(developer, clientId, cancellationToken) is { } found ? await ViewAsync(found.Application, found.Registration, cancellationToken) : null;
 
-    public async Task<ClientWithSecret> RegisterAsync(EmrUser developer, ClientRegistrationRequest request, CancellationToken cancellationToken, string? clientId = null, string? secret = null)
+    public Task<ClientWithSecret> RegisterAsync(EmrUser developer, ClientRegistrationRequest request, CancellationToken cancellationToken, string? clientId = null, string? secret = null) =>
+        RegisterAsync(developer.Uuid, request, dynamic: null, cancellationToken, clientId, secret);
+
+    /// <summary>
+    /// Registers a client for <paramref name="ownerUuid"/> (none: an open dynamic registration). A dynamic
+    /// registration's guard runs first inside the transaction: when it refuses, nothing is written and
+    /// <see cref="RegistrationAccessRefusedException"/> is thrown.
+    /// </summary>
+    public async Task<ClientWithSecret> RegisterAsync(Guid? ownerUuid, ClientRegistrationRequest request, DynamicRegistration? dynamic, CancellationToken cancellationToken, string? clientId = null, string? secret = null)
     {
         var valid = await ValidateAsync(request, cancellationToken);
         clientId ??= "emr-" + RandomToken(12).ToLowerInvariant();
@@ -75,35 +84,51 @@ public sealed class ClientRegistrations(
         var descriptor = Describe(valid, clientId);
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (dynamic?.Guard is { } guard && !await guard(cancellationToken))
+        {
+            throw new RegistrationAccessRefusedException();
+        }
+
         descriptor.ClientSecret = secret;
         await applications.CreateAsync(descriptor, cancellationToken);
         db.ClientRegistrations.Add(new ClientRegistration
         {
             ClientId = clientId,
-            OwnerUuid = developer.Uuid,
+            OwnerUuid = ownerUuid ?? ClientRegistration.NoOwner,
             Description = valid.Request.Description,
             Website = valid.Request.Website,
             LaunchUri = valid.Request.LaunchUri,
             Jwks = valid.Request.Jwks?.GetRawText(),
             AllowedOrigins = JoinOrigins(valid.Request.AllowedOrigins),
             Kind = valid.Kind,
+            RegistrationTokenHash = dynamic?.RegistrationTokenHash,
+            RegistrationMetadata = dynamic?.Metadata,
             TermsAcceptedAt = now,
             CreatedAt = now,
         });
         await db.SaveChangesAsync(cancellationToken);
         await CommitAsync(transaction, cancellationToken);
 
-        var view = (await FindAsync(developer, clientId, cancellationToken))!;
-        return new ClientWithSecret(view, secret, valid.Warnings);
+        return new ClientWithSecret((await FindByIdAsync(clientId, cancellationToken))!, secret, valid.Warnings);
     }
 
-    public async Task<ClientWithSecret?> UpdateAsync(EmrUser developer, string clientId, ClientRegistrationRequest request, CancellationToken cancellationToken)
-    {
-        if (await FindOwnedAsync(developer, clientId, cancellationToken) is not { } found)
-        {
-            return null;
-        }
+    public async Task<ClientWithSecret?> UpdateAsync(EmrUser developer, string clientId, ClientRegistrationRequest request, CancellationToken cancellationToken) =>
+        await FindOwnedAsync(developer, clientId, cancellationToken) is { } found
+            ? await UpdateFoundAsync(found, request, dynamic: null, cancellationToken)
+            : null;
 
+    /// <summary>
+    /// RFC 7592 §2.2: replaces a dynamically registered client's metadata. The guard (the registration access
+    /// token's rotation) runs inside the transaction; when it refuses, nothing changes.
+    /// </summary>
+    public async Task<ClientWithSecret?> UpdateRegisteredAsync(string clientId, ClientRegistrationRequest request, DynamicRegistration dynamic, CancellationToken cancellationToken) =>
+        await FindAnyAsync(clientId, cancellationToken) is { } found
+            ? await UpdateFoundAsync(found, request, dynamic, cancellationToken)
+            : null;
+
+    private async Task<ClientWithSecret> UpdateFoundAsync((object Application, ClientRegistration Registration) found, ClientRegistrationRequest request, DynamicRegistration? dynamic, CancellationToken cancellationToken)
+    {
+        var clientId = found.Registration.ClientId;
         var valid = await ValidateAsync(request, cancellationToken);
         if (valid.Kind != found.Registration.Kind && (IsConfidential(valid.Kind) || IsConfidential(found.Registration.Kind)))
         {
@@ -123,6 +148,11 @@ public sealed class ClientRegistrations(
         descriptor.JsonWebKeySet = updated.JsonWebKeySet;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (dynamic?.Guard is { } guard && !await guard(cancellationToken))
+        {
+            throw new RegistrationAccessRefusedException();
+        }
+
         await applications.PopulateAsync(found.Application, descriptor, cancellationToken);
         await applications.UpdateAsync(found.Application, cancellationToken);
         found.Registration.Description = valid.Request.Description;
@@ -131,11 +161,38 @@ public sealed class ClientRegistrations(
         found.Registration.Jwks = valid.Request.Jwks?.GetRawText();
         found.Registration.AllowedOrigins = JoinOrigins(valid.Request.AllowedOrigins);
         found.Registration.Kind = valid.Kind;
+        if (dynamic is not null)
+        {
+            found.Registration.RegistrationMetadata = dynamic.Metadata;
+        }
+
         found.Registration.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await CommitAsync(transaction, cancellationToken);
-        return new ClientWithSecret((await FindAsync(developer, clientId, cancellationToken))!, null, valid.Warnings);
+        return new ClientWithSecret((await FindByIdAsync(clientId, cancellationToken))!, null, valid.Warnings);
     }
+
+    /// <summary>The client registered dynamically under the registration access token whose hash is <paramref name="tokenHash"/>, or null.</summary>
+    public async Task<(ClientView Client, string? Metadata)?> FindRegisteredAsync(string clientId, string tokenHash, CancellationToken cancellationToken)
+    {
+        var registration = await db.ClientRegistrations.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.ClientId == clientId && r.RegistrationTokenHash == tokenHash, cancellationToken);
+        return registration is not null && await FindByIdAsync(clientId, cancellationToken) is { } view ? (view, registration.RegistrationMetadata) : null;
+    }
+
+    /// <summary>
+    /// Replaces the registration access token (RFC 7592 §3: the server may issue a new one with each answer),
+    /// only if <paramref name="oldHash"/> is still current: of two requests racing with one token, one wins.
+    /// </summary>
+    public async Task<bool> TryRotateRegistrationTokenAsync(string clientId, string oldHash, string newHash, CancellationToken cancellationToken) =>
+        await db.ClientRegistrations
+            .Where(r => r.ClientId == clientId && r.RegistrationTokenHash == oldHash)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.RegistrationTokenHash, newHash), cancellationToken) == 1;
+
+    /// <summary>RFC 7592 §2.2: a client_secret sent with an update must be the current one.</summary>
+    public async Task<bool> IsCurrentSecretAsync(string clientId, string secret, CancellationToken cancellationToken) =>
+        await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application
+        && await applications.ValidateClientSecretAsync(application, secret, cancellationToken);
 
     /// <summary>A new secret, shown once; the old one stops working at once.</summary>
     public async Task<ClientWithSecret?> RotateSecretAsync(EmrUser developer, string clientId, CancellationToken cancellationToken)
@@ -157,19 +214,28 @@ public sealed class ClientRegistrations(
         var registration = await db.ClientRegistrations.SingleAsync(r => r.ClientId == clientId, cancellationToken);
         registration.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        return new ClientWithSecret((await FindAsync(developer, clientId, cancellationToken))!, secret, []);
+        return new ClientWithSecret((await FindByIdAsync(clientId, cancellationToken))!, secret, []);
     }
 
     /// <summary>Deletes the client with all its authorizations and tokens: its tokens die at once.</summary>
-    public async Task<bool> DeleteAsync(EmrUser developer, string clientId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(EmrUser developer, string clientId, CancellationToken cancellationToken) =>
+        await FindOwnedAsync(developer, clientId, cancellationToken) is { } found && await DeleteFoundAsync(found, guard: null, cancellationToken);
+
+    /// <summary>RFC 7592 §2.3: deletes a dynamically registered client, if <paramref name="tokenHash"/> is still its registration access token.</summary>
+    public async Task<bool> DeleteRegisteredAsync(string clientId, string tokenHash, CancellationToken cancellationToken) =>
+        await FindAnyAsync(clientId, cancellationToken) is { } found
+        && found.Registration.RegistrationTokenHash == tokenHash
+        && await DeleteFoundAsync(found, async cancel => await db.ClientRegistrations.AnyAsync(r => r.ClientId == clientId && r.RegistrationTokenHash == tokenHash, cancel), cancellationToken);
+
+    private async Task<bool> DeleteFoundAsync((object Application, ClientRegistration Registration) found, Func<CancellationToken, Task<bool>>? guard, CancellationToken cancellationToken)
     {
-        if (await FindOwnedAsync(developer, clientId, cancellationToken) is not { } found)
+        var applicationId = await applications.GetIdAsync(found.Application, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (guard is not null && !await guard(cancellationToken))
         {
             return false;
         }
 
-        var applicationId = await applications.GetIdAsync(found.Application, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await tokens.RevokeByApplicationIdAsync(applicationId!, cancellationToken);
         await authorizations.RevokeByApplicationIdAsync(applicationId!, cancellationToken);
         await applications.DeleteAsync(found.Application, cancellationToken);
@@ -232,17 +298,21 @@ public sealed class ClientRegistrations(
         }
     }
 
-    private async Task<(object Application, ClientRegistration Registration)?> FindOwnedAsync(EmrUser developer, string clientId, CancellationToken cancellationToken)
+    private async Task<(object Application, ClientRegistration Registration)?> FindOwnedAsync(EmrUser developer, string clientId, CancellationToken cancellationToken) =>
+        await FindAnyAsync(clientId, cancellationToken) is { } found
+        && (found.Registration.OwnerUuid == developer.Uuid || developer.Roles.Contains(CoreRoles.SystemDeveloper))
+            ? found
+            : null;
+
+    private async Task<(object Application, ClientRegistration Registration)?> FindAnyAsync(string clientId, CancellationToken cancellationToken)
     {
         var registration = await db.ClientRegistrations.SingleOrDefaultAsync(r => r.ClientId == clientId, cancellationToken);
-        if (registration is null || (registration.OwnerUuid != developer.Uuid && !developer.Roles.Contains(CoreRoles.SystemDeveloper)))
-        {
-            return null;
-        }
-
-        var application = await applications.FindByClientIdAsync(clientId, cancellationToken);
-        return application is null ? null : (application, registration);
+        var application = registration is null ? null : await applications.FindByClientIdAsync(clientId, cancellationToken);
+        return application is null ? null : (application, registration!);
     }
+
+    private async Task<ClientView?> FindByIdAsync(string clientId, CancellationToken cancellationToken) =>
+        await FindAnyAsync(clientId, cancellationToken) is { } found ? await ViewAsync(found.Application, found.Registration, cancellationToken) : null;
 
     private async Task<ClientView> ViewAsync(object application, ClientRegistration registration, CancellationToken cancellationToken)
     {
@@ -259,7 +329,7 @@ public sealed class ClientRegistrations(
             permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..]).Order(StringComparer.Ordinal).ToList(),
             registration.Jwks is null ? null : JsonNode.Parse(registration.Jwks)!.AsObject(),
             SplitOrigins(registration.AllowedOrigins),
-            registration.OwnerUuid,
+            registration.OwnerUuid == ClientRegistration.NoOwner ? null : registration.OwnerUuid,
             registration.CreatedAt,
             registration.UpdatedAt);
     }

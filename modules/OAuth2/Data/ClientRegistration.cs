@@ -8,8 +8,18 @@ public sealed class ClientRegistration
 {
     public required string ClientId { get; set; }
 
-    /// <summary>The uuid of the developer who registered the client.</summary>
+    /// <summary>
+    /// The uuid of the developer who registered the client, or for whom an administrator made the initial
+    /// access token it was registered with; <see cref="NoOwner"/> for a client registered openly (RFC 7591
+    /// without a token).
+    /// </summary>
     public Guid OwnerUuid { get; set; }
+
+    /// <summary>
+    /// The owner of an openly registered client: no developer. The column stays required because SQLite can
+    /// relax it only by rebuilding the table, which cannot run inside a module's install transaction.
+    /// </summary>
+    public static readonly Guid NoOwner = Guid.Empty;
 
     public string? Description { get; set; }
 
@@ -25,6 +35,12 @@ public sealed class ClientRegistration
     public string? Jwks { get; set; }
 
     public ClientKind Kind { get; set; }
+
+    /// <summary>SHA-256 (hex) of the registration access token of a client registered through RFC 7591; null for a client made in the portal.</summary>
+    public string? RegistrationTokenHash { get; set; }
+
+    /// <summary>The RFC 7591 metadata that has no other column (contacts, logo, terms and policy URIs, authentication method), as a JSON object.</summary>
+    public string? RegistrationMetadata { get; set; }
 
     public DateTimeOffset TermsAcceptedAt { get; set; }
 

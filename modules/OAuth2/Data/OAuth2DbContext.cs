@@ -3,7 +3,7 @@ using OpenIddict.EntityFrameworkCore.Models;
 
 namespace ModularEmr.Modules.OAuth2.Data;
 
-/// <summary>The module's own tables: OpenIddict's applications, authorizations, scopes and tokens, client registrations, password-grant attempts when the database is shared, and EHR launches.</summary>
+/// <summary>The module's own tables: OpenIddict's applications, authorizations, scopes and tokens, client registrations, password-grant attempts when the database is shared, EHR launches, client assertion ids and initial access tokens.</summary>
 public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) : DbContext(options)
 {
     public DbSet<ClientRegistration> ClientRegistrations => Set<ClientRegistration>();
@@ -13,6 +13,8 @@ public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) :
     public DbSet<EhrLaunch> EhrLaunches => Set<EhrLaunch>();
 
     public DbSet<ClientAssertionUse> ClientAssertionUses => Set<ClientAssertionUse>();
+
+    public DbSet<InitialAccessToken> InitialAccessTokens => Set<InitialAccessToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -37,7 +39,10 @@ public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) :
             registration.Property(r => r.TermsAcceptedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
             registration.Property(r => r.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
             registration.Property(r => r.UpdatedAt).HasConversion(v => v!.Value.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+            registration.Property(r => r.RegistrationTokenHash).HasMaxLength(64);
+            registration.Property(r => r.RegistrationMetadata).HasMaxLength(8000);
             registration.HasIndex(r => r.OwnerUuid);
+            registration.HasIndex(r => r.RegistrationTokenHash).IsUnique();
         });
 
         modelBuilder.Entity<PasswordAttempts>(attempts =>
@@ -61,6 +66,17 @@ public sealed class OAuth2DbContext(DbContextOptions<OAuth2DbContext> options) :
             launch.Property(l => l.ExpiresAt).HasColumnName("expires_at");
             launch.Property(l => l.UsedAt).HasColumnName("used_at");
             launch.HasIndex(l => l.ExpiresAt);
+        });
+
+        modelBuilder.Entity<InitialAccessToken>(token =>
+        {
+            token.ToTable(InitialAccessToken.Table);
+            token.HasKey(t => t.TokenHash);
+            token.Property(t => t.TokenHash).HasColumnName("token_hash").HasMaxLength(64);
+            token.Property(t => t.DeveloperUuid).HasColumnName("developer_uuid").HasConversion<string>().HasMaxLength(38);
+            token.Property(t => t.CreatedAt).HasColumnName("created_at");
+            token.Property(t => t.ExpiresAt).HasColumnName("expires_at");
+            token.Property(t => t.UsesLeft).HasColumnName("uses_left");
         });
 
         modelBuilder.Entity<ClientAssertionUse>(use =>

@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Keys;
+using ModularEmr.Modules.OAuth2.Registration;
 using ModularEmr.Modules.OAuth2.Smart;
 using ModularEmr.Modules.OAuth2.Validation;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -99,7 +100,8 @@ public static class OAuth2ServerRegistration
                     .AddEventHandler(AcceptSmartClientAssertions.TypeDescriptor)
                     .AddEventHandler(ClientAssertionRefusalsAreInvalidClient.Descriptor)
                     .AddEventHandler(LaunchContextInTokenResponse.Descriptor)
-                    .AddEventHandler(LaunchContextInIntrospection.Descriptor);
+                    .AddEventHandler(LaunchContextInIntrospection.Descriptor)
+                    .AddEventHandler(RegistrationEndpointInDiscovery.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

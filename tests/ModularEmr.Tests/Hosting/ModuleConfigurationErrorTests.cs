@@ -103,7 +103,7 @@ public sealed class ModuleConfigurationErrorTests : IDisposable
 
         var message = await StartupError(file);
 
-        Assert.Contains("module 'probe': requires 'oauth2' >=2.0.0, but version 1.2.0 is installed", message, StringComparison.Ordinal);
+        Assert.Contains("module 'probe': requires 'oauth2' >=2.0.0, but version 1.3.0 is installed", message, StringComparison.Ordinal);
     }
 
     [Fact]

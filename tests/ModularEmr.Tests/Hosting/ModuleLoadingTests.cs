@@ -25,7 +25,7 @@ public sealed class ModuleLoadingTests
         Assert.Equal(["oauth2", "rest", "fhir"], loaded);
         var listed = await host.CreateClient().GetFromJsonAsync<JsonObject>("/ws/modules");
         Assert.Equal(
-            ["rest:1.0.0:started", "fhir:1.0.0:started", "oauth2:1.2.0:started"],
+            ["rest:1.0.0:started", "fhir:1.0.0:started", "oauth2:1.3.0:started"],
             listed!["modules"]!.AsArray().Select(m => $"{m!["id"]}:{m["version"]}:{m["state"]}").ToList());
     }
 

@@ -116,6 +116,26 @@ internal sealed class OAuth2Harness : IAsyncDisposable
         return await Client.SendAsync(request);
     }
 
+    /// <summary>An RFC 7591 initial access token made with <c>clients initial-token</c>: the last line the CLI prints.</summary>
+    public async Task<string> InitialAccessTokenAsync(string developer, int uses = 1)
+    {
+        var (exit, output, error) = await Host.RunCliAsync("clients", "initial-token", "--developer", developer, "--uses", uses.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(exit == 0, error);
+        return output.TrimEnd().Split('\n')[^1].Trim();
+    }
+
+    /// <summary>A dynamic registration (RFC 7591) with <paramref name="initialToken"/>, if any.</summary>
+    public async Task<HttpResponseMessage> DynamicRegistrationAsync(string? initialToken, object metadata, HttpMethod? method = null, string path = "/ws/oauth2/register")
+    {
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Post, path) { Content = JsonContent.Create(metadata) };
+        if (initialToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", initialToken);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
     public static AuthenticationHeaderValue BasicHeader(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password)}")));
 

@@ -23,14 +23,26 @@ public sealed class BackendServicesTests(SharedHarness shared) : IClassFixture<S
     private readonly OAuth2Harness _oauth = shared.OAuth;
     private string _clientId = null!;
 
-    /// <summary>Each test registers a client of its own, with a key of its own, on the shared host.</summary>
+    /// <summary>
+    /// Each test registers a client of its own, with a key of its own, on the shared host, through dynamic
+    /// registration (RFC 7591) as a backend service would, with an initial access token an administrator made.
+    /// </summary>
     public async Task InitializeAsync()
     {
-        using var response = await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", Bob, Registration(PublicJwks(_key, "key-1")));
+        using var response = await _oauth.DynamicRegistrationAsync(await shared.InitialAccessTokenAsync(), new Dictionary<string, object>
+        {
+            ["client_name"] = "Nightly export",
+            ["token_endpoint_auth_method"] = "private_key_jwt",
+            ["grant_types"] = new[] { "client_credentials" },
+            ["scope"] = "system/Patient.rs",
+            ["jwks"] = PublicJwks(_key, "key-1"),
+        });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var created = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Null((string?)created["clientSecret"]);
-        _clientId = (string)created["client"]!["clientId"]!;
+        Assert.Null(created["client_secret"]);
+        Assert.Equal("private_key_jwt", (string?)created["token_endpoint_auth_method"]);
+        Assert.Equal("key-1", (string?)created["jwks"]!["keys"]![0]!["kid"]);
+        _clientId = (string)created["client_id"]!;
     }
 
     public Task DisposeAsync()
@@ -124,12 +136,23 @@ public sealed class BackendServicesTests(SharedHarness shared) : IClassFixture<S
     [InlineData("2048 bits", """{"keys":[{"kty":"RSA","kid":"k","e":"AQAB","n":"AQAB"}]}""")]
     public async Task Registration_refuses_keys_that_are_private_weak_or_unnamed(string why, string jwks)
     {
-        using var response = await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", Bob, Registration(JsonNode.Parse(jwks)!));
+        using var portal = await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", Bob, Registration(JsonNode.Parse(jwks)!));
+        using var dynamic = await _oauth.DynamicRegistrationAsync(await shared.InitialAccessTokenAsync(), new Dictionary<string, object>
+        {
+            ["client_name"] = "Nightly export",
+            ["token_endpoint_auth_method"] = "private_key_jwt",
+            ["grant_types"] = new[] { "client_credentials" },
+            ["scope"] = "system/Patient.rs",
+            ["jwks"] = JsonNode.Parse(jwks)!,
+        });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal("invalid_client_metadata", (string?)body["error"]);
-        Assert.Contains(why, (string?)body["error_description"], StringComparison.Ordinal);
+        foreach (var response in new[] { portal, dynamic })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal("invalid_client_metadata", (string?)body["error"]);
+            Assert.Contains(why, (string?)body["error_description"], StringComparison.Ordinal);
+        }
     }
 
     [Fact]

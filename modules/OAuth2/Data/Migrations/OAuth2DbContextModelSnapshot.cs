@@ -70,6 +70,14 @@ namespace ModularEmr.Modules.OAuth2.Data.Migrations
                         .HasMaxLength(38)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RegistrationMetadata")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegistrationTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("TermsAcceptedAt")
                         .HasColumnType("INTEGER");
 
@@ -83,6 +91,9 @@ namespace ModularEmr.Modules.OAuth2.Data.Migrations
                     b.HasKey("ClientId");
 
                     b.HasIndex("OwnerUuid");
+
+                    b.HasIndex("RegistrationTokenHash")
+                        .IsUnique();
 
                     b.ToTable("oauth2_client_registration", (string)null);
                 });
@@ -129,6 +140,36 @@ namespace ModularEmr.Modules.OAuth2.Data.Migrations
                     b.HasIndex("ExpiresAt");
 
                     b.ToTable("oauth2_ehr_launch", (string)null);
+                });
+
+            modelBuilder.Entity("ModularEmr.Modules.OAuth2.Data.InitialAccessToken", b =>
+                {
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DeveloperUuid")
+                        .IsRequired()
+                        .HasMaxLength(38)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("developer_uuid");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("UsesLeft")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("uses_left");
+
+                    b.HasKey("TokenHash");
+
+                    b.ToTable("oauth2_initial_access_token", (string)null);
                 });
 
             modelBuilder.Entity("ModularEmr.Modules.OAuth2.Data.PasswordAttempts", b =>
