@@ -24,10 +24,31 @@ internal static partial class AdminCli
     private static readonly string[] Verbs = ["users", "roles", "modules", "demo"];
 
     /// <summary>
-    /// The host's own verbs, or any bare lower-case word: a module's command group is known only once the
+    /// The host's own verbs, help, or any bare lower-case word: a module's command group is known only once the
     /// modules are loaded, and the server itself takes no bare words (only <c>--key value</c> and <c>key=value</c>).
+    /// Configuration and <c>--data</c>/<c>--modules</c> may come first, so an operator can write them in either order.
     /// </summary>
-    public static bool Handles(string[] args) => args.Length > 0 && (Verbs.Contains(args[0]) || CommandWord().IsMatch(args[0]));
+    public static bool Handles(string[] args) => CommandWordOf(args) is { } word && (Verbs.Contains(word) || HelpWords.Contains(word) || CommandWord().IsMatch(word));
+
+    private static readonly string[] HelpWords = ["--help", "-h", "-?", "--version"];
+
+    /// <summary>The first argument that is neither configuration nor a data or modules option with its value.</summary>
+    private static string? CommandWordOf(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--data" or "--modules")
+            {
+                i++;
+            }
+            else if (!IsConfiguration(args[i]) && !args[i].StartsWith("--data=", StringComparison.Ordinal) && !args[i].StartsWith("--modules=", StringComparison.Ordinal))
+            {
+                return args[i];
+            }
+        }
+
+        return null;
+    }
 
     private static bool IsConfiguration(string arg) =>
         arg.Contains('=', StringComparison.Ordinal) && (arg.StartsWith("--Emr:", StringComparison.Ordinal) || arg.StartsWith("--ConnectionStrings:", StringComparison.Ordinal));
@@ -53,7 +74,7 @@ internal static partial class AdminCli
         WebApplication? moduleHost = null;
         try
         {
-            if (!Verbs.Contains(args[0]))
+            if (CommandWordOf(args) is { } word && !Verbs.Contains(word) && !HelpWords.Contains(word))
             {
                 var prelude = new RootCommand { data, modules };
                 prelude.TreatUnmatchedTokensAsErrors = false;

@@ -27,6 +27,7 @@ public static class CapabilityStatementFactory
                 new Extension("token", new FhirUri($"{origin}/ws/oauth2/token")),
                 new Extension("revoke", new FhirUri($"{origin}/ws/oauth2/revoke")),
                 new Extension("introspect", new FhirUri($"{origin}/ws/oauth2/introspect")),
+                new Extension("register", new FhirUri($"{origin}/ws/oauth2/register")),
             ],
         });
 

@@ -81,5 +81,9 @@ public static class ClientRegistrationApi
         {
             return Results.Json(new Dictionary<string, string> { ["error"] = refused.Error, ["error_description"] = refused.Message }, statusCode: StatusCodes.Status400BadRequest);
         }
+        catch (ClientChangedConcurrentlyException changed)
+        {
+            return Results.Json(new Dictionary<string, string> { ["error"] = "invalid_request", ["error_description"] = changed.Message }, statusCode: StatusCodes.Status409Conflict);
+        }
     }
 }

@@ -86,6 +86,7 @@ public sealed class ClientRegistrations(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (dynamic?.Guard is { } guard && !await guard(cancellationToken))
         {
+            await transaction.RollbackAsync(CancellationToken.None);
             throw new RegistrationAccessRefusedException();
         }
 
@@ -118,13 +119,25 @@ public sealed class ClientRegistrations(
             : null;
 
     /// <summary>
-    /// RFC 7592 §2.2: replaces a dynamically registered client's metadata. The guard (the registration access
-    /// token's rotation) runs inside the transaction; when it refuses, nothing changes.
+    /// RFC 7592 §2.2: replaces a dynamically registered client's metadata, if <paramref name="tokenHash"/> is its
+    /// registration access token. What RFC 7591 has no member for (description, launch URI, allowed origins) is
+    /// kept as the portal set it. Null when the token does not fit the client.
     /// </summary>
-    public async Task<ClientWithSecret?> UpdateRegisteredAsync(string clientId, ClientRegistrationRequest request, DynamicRegistration dynamic, CancellationToken cancellationToken) =>
-        await FindAnyAsync(clientId, cancellationToken) is { } found
-            ? await UpdateFoundAsync(found, request, dynamic, cancellationToken)
-            : null;
+    public async Task<ClientWithSecret?> UpdateRegisteredAsync(string clientId, string tokenHash, ClientRegistrationRequest request, string metadata, CancellationToken cancellationToken)
+    {
+        if (await FindAnyAsync(clientId, cancellationToken) is not { } found || found.Registration.RegistrationTokenHash != tokenHash)
+        {
+            return null;
+        }
+
+        request = request with
+        {
+            Description = found.Registration.Description,
+            LaunchUri = found.Registration.LaunchUri,
+            AllowedOrigins = SplitOrigins(found.Registration.AllowedOrigins),
+        };
+        return await UpdateFoundAsync(found, request, new DynamicRegistration(null, metadata, cancel => HoldRegistrationAsync(clientId, tokenHash, keep: true, cancel)), cancellationToken);
+    }
 
     private async Task<ClientWithSecret> UpdateFoundAsync((object Application, ClientRegistration Registration) found, ClientRegistrationRequest request, DynamicRegistration? dynamic, CancellationToken cancellationToken)
     {
@@ -150,11 +163,12 @@ public sealed class ClientRegistrations(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (dynamic?.Guard is { } guard && !await guard(cancellationToken))
         {
+            await transaction.RollbackAsync(CancellationToken.None);
             throw new RegistrationAccessRefusedException();
         }
 
         await applications.PopulateAsync(found.Application, descriptor, cancellationToken);
-        await applications.UpdateAsync(found.Application, cancellationToken);
+        await ConcurrentlyAsync(transaction, () => applications.UpdateAsync(found.Application, cancellationToken));
         found.Registration.Description = valid.Request.Description;
         found.Registration.Website = valid.Request.Website;
         found.Registration.LaunchUri = valid.Request.LaunchUri;
@@ -167,7 +181,7 @@ public sealed class ClientRegistrations(
         }
 
         found.Registration.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        await ConcurrentlyAsync(transaction, async () => await db.SaveChangesAsync(cancellationToken));
         await CommitAsync(transaction, cancellationToken);
         return new ClientWithSecret((await FindByIdAsync(clientId, cancellationToken))!, null, valid.Warnings);
     }
@@ -181,13 +195,14 @@ public sealed class ClientRegistrations(
     }
 
     /// <summary>
-    /// Replaces the registration access token (RFC 7592 §3: the server may issue a new one with each answer),
-    /// only if <paramref name="oldHash"/> is still current: of two requests racing with one token, one wins.
+    /// Inside a registration's write: takes the row's lock (on PostgreSQL; SQLite's writes are one at a time)
+    /// while the registration access token still fits, and, unless <paramref name="keep"/>, ends the token.
+    /// Of requests racing with one token, each then sees what the one before it committed.
     /// </summary>
-    public async Task<bool> TryRotateRegistrationTokenAsync(string clientId, string oldHash, string newHash, CancellationToken cancellationToken) =>
+    private async Task<bool> HoldRegistrationAsync(string clientId, string tokenHash, bool keep, CancellationToken cancellationToken) =>
         await db.ClientRegistrations
-            .Where(r => r.ClientId == clientId && r.RegistrationTokenHash == oldHash)
-            .ExecuteUpdateAsync(set => set.SetProperty(r => r.RegistrationTokenHash, newHash), cancellationToken) == 1;
+            .Where(r => r.ClientId == clientId && r.RegistrationTokenHash == tokenHash)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.RegistrationTokenHash, keep ? tokenHash : null), cancellationToken) == 1;
 
     /// <summary>RFC 7592 §2.2: a client_secret sent with an update must be the current one.</summary>
     public async Task<bool> IsCurrentSecretAsync(string clientId, string secret, CancellationToken cancellationToken) =>
@@ -225,7 +240,7 @@ public sealed class ClientRegistrations(
     public async Task<bool> DeleteRegisteredAsync(string clientId, string tokenHash, CancellationToken cancellationToken) =>
         await FindAnyAsync(clientId, cancellationToken) is { } found
         && found.Registration.RegistrationTokenHash == tokenHash
-        && await DeleteFoundAsync(found, async cancel => await db.ClientRegistrations.AnyAsync(r => r.ClientId == clientId && r.RegistrationTokenHash == tokenHash, cancel), cancellationToken);
+        && await DeleteFoundAsync(found, cancel => HoldRegistrationAsync(clientId, tokenHash, keep: false, cancel), cancellationToken);
 
     private async Task<bool> DeleteFoundAsync((object Application, ClientRegistration Registration) found, Func<CancellationToken, Task<bool>>? guard, CancellationToken cancellationToken)
     {
@@ -233,16 +248,36 @@ public sealed class ClientRegistrations(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (guard is not null && !await guard(cancellationToken))
         {
+            await transaction.RollbackAsync(CancellationToken.None);
             return false;
         }
 
         await tokens.RevokeByApplicationIdAsync(applicationId!, cancellationToken);
         await authorizations.RevokeByApplicationIdAsync(applicationId!, cancellationToken);
-        await applications.DeleteAsync(found.Application, cancellationToken);
+        await ConcurrentlyAsync(transaction, () => applications.DeleteAsync(found.Application, cancellationToken));
         db.ClientRegistrations.Remove(found.Registration);
-        await db.SaveChangesAsync(cancellationToken);
+        await ConcurrentlyAsync(transaction, async () => await db.SaveChangesAsync(cancellationToken));
         await CommitAsync(transaction, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// The client was read before another request changed or deleted it (OpenIddict's concurrency token, EF's
+    /// row count): this change is refused rather than written over the other, and nothing of it is kept.
+    /// </summary>
+    private static async Task ConcurrentlyAsync(IDbContextTransaction transaction, Func<ValueTask> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (Exception ex) when (ex is OpenIddictExceptions.ConcurrencyException or DbUpdateConcurrencyException)
+        {
+            // Rolled back here, not left to the transaction's disposal: SQLite's write gate is given back on a
+            // rollback, and a disposal alone raises no event until the pooled connection closes.
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw new ClientChangedConcurrentlyException(ex);
+        }
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ public sealed record ClientInformation
     [JsonPropertyName("client_secret_expires_at")]
     public long? ClientSecretExpiresAt { get; init; }
 
-    /// <summary>A new one with each answer (RFC 7592 §3); the previous one stops working.</summary>
+    /// <summary>The token the client manages its registration with (RFC 7592 §3): issued at registration, echoed after.</summary>
     [JsonPropertyName("registration_access_token")]
     public required string RegistrationAccessToken { get; init; }
 

@@ -92,7 +92,6 @@ public static class ClientMetadataRules
 
         var stored = new StoredClientMetadata(
             method,
-            applicationType,
             contacts?.Select(c => c.Trim()).ToList(),
             PageUri(metadata.LogoUri, "logo_uri"),
             PageUri(metadata.TosUri, "tos_uri"),
@@ -101,6 +100,18 @@ public static class ClientMetadataRules
             Bounded(metadata.SoftwareVersion, "software_version"));
         return (request, stored);
     }
+
+    /// <summary>
+    /// Why a client may not register without an initial access token even on an open server, or null. An
+    /// anonymous registration must not buy access of its own: only public apps, which act for a signed-in user
+    /// who consents (RFC 9700 §2.1.1 PKCE), never a client that holds a secret or keys, never <c>system/</c> scopes.
+    /// </summary>
+    public static string? NeedsInitialToken(ClientRegistrationRequest request) =>
+        request.ClientType is not ("public-browser" or "public-native")
+            ? "Without an initial access token only public apps ('token_endpoint_auth_method': 'none') may register; a client with a secret or keys needs one from an administrator."
+            : request.Scopes?.FirstOrDefault(s => s.StartsWith("system/", StringComparison.Ordinal)) is { } system
+                ? $"Scope '{system}' acts without a user; it needs an initial access token from an administrator."
+                : null;
 
     public static ClientInformation ToInformation(ClientView client, StoredClientMetadata stored, string registrationAccessToken, string registrationClientUri, string? secret) => new()
     {
@@ -115,7 +126,8 @@ public static class ClientMetadataRules
         GrantTypes = client.GrantTypes,
         ResponseTypes = client.GrantTypes.Contains(GrantTypes.AuthorizationCode) ? [ResponseTypes.Code] : [],
         TokenEndpointAuthMethod = stored.TokenEndpointAuthMethod,
-        ApplicationType = stored.ApplicationType,
+        // From the kind, not the registration: the portal may have moved a public app between browser and native.
+        ApplicationType = client.ClientType == "public-native" ? ApplicationTypes.Native : ApplicationTypes.Web,
         Scope = string.Join(' ', client.Scopes),
         Jwks = client.Jwks,
         ClientUri = client.Website,

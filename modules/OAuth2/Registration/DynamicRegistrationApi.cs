@@ -12,8 +12,8 @@ namespace ModularEmr.Modules.OAuth2.Registration;
 /// <summary>
 /// Dynamic client registration: RFC 7591 at <c>POST /ws/oauth2/register</c>, with an initial access token unless
 /// the operator opened registration (<see cref="OAuth2Options.DynamicRegistration"/>), and RFC 7592 management of
-/// the registered client at <c>/ws/oauth2/register/{client_id}</c> with its registration access token, which is
-/// replaced with each answer. A client registered here meets the portal's rules and shows in its developer's portal.
+/// the registered client at <c>/ws/oauth2/register/{client_id}</c> with its registration access token. A client
+/// registered here meets the portal's rules and shows in its developer's portal.
 /// </summary>
 public static class DynamicRegistrationApi
 {
@@ -64,6 +64,11 @@ public static class DynamicRegistrationApi
         try
         {
             var (request, stored) = ClientMetadataRules.ToRegistration(metadata);
+            if (owner is null && ClientMetadataRules.NeedsInitialToken(request) is { } why)
+            {
+                return Refusal("invalid_client_metadata", why);
+            }
+
             var registrationToken = OpaqueToken.Create();
             Func<CancellationToken, Task<bool>>? claim = initialToken is null ? null : cancel => services.InitialTokens.TryClaimAsync(initialToken, cancel);
             var created = await services.Clients.RegisterAsync(
@@ -90,14 +95,8 @@ public static class DynamicRegistrationApi
             return NotRegistered(http);
         }
 
-        var newToken = OpaqueToken.Create();
-        if (!await services.Clients.TryRotateRegistrationTokenAsync(clientId, found.TokenHash, OpaqueToken.Hash(newToken), http.RequestAborted))
-        {
-            return NotRegistered(http);
-        }
-
         NoStore(http);
-        return TypedResults.Ok(ClientMetadataRules.ToInformation(found.Client, found.Stored, newToken, ClientUri(http, services.Origin, clientId), secret: null));
+        return TypedResults.Ok(ClientMetadataRules.ToInformation(found.Client, found.Stored, found.Token, ClientUri(http, services.Origin, clientId), secret: null));
     }
 
     private static async Task<Results<Ok<ClientInformation>, JsonHttpResult<Dictionary<string, string>>>> UpdateAsync(
@@ -127,19 +126,14 @@ public static class DynamicRegistrationApi
         try
         {
             var (request, stored) = ClientMetadataRules.ToRegistration(metadata);
-            var newToken = OpaqueToken.Create();
-            var updated = await services.Clients.UpdateRegisteredAsync(
-                clientId,
-                request,
-                new DynamicRegistration(null, JsonSerializer.Serialize(stored, Json), cancel => services.Clients.TryRotateRegistrationTokenAsync(clientId, found.TokenHash, OpaqueToken.Hash(newToken), cancel)),
-                http.RequestAborted);
+            var updated = await services.Clients.UpdateRegisteredAsync(clientId, OpaqueToken.Hash(found.Token), request, JsonSerializer.Serialize(stored, Json), http.RequestAborted);
             if (updated is null)
             {
                 return NotRegistered(http);
             }
 
             NoStore(http);
-            return TypedResults.Ok(ClientMetadataRules.ToInformation(updated.Client, stored, newToken, ClientUri(http, services.Origin, clientId), secret: null));
+            return TypedResults.Ok(ClientMetadataRules.ToInformation(updated.Client, stored, found.Token, ClientUri(http, services.Origin, clientId), secret: null));
         }
         catch (ClientRegistrationException refused)
         {
@@ -149,25 +143,38 @@ public static class DynamicRegistrationApi
         {
             return NotRegistered(http);
         }
+        catch (ClientChangedConcurrentlyException changed)
+        {
+            return Conflict(changed.Message);
+        }
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<Dictionary<string, string>>>> DeleteAsync(
-        string clientId, HttpContext http, [AsParameters] RegistrationServices services) =>
-        BearerToken(http.Request) is { } token && await services.Clients.DeleteRegisteredAsync(clientId, OpaqueToken.Hash(token), http.RequestAborted)
-            ? TypedResults.NoContent()
-            : NotRegistered(http);
+        string clientId, HttpContext http, [AsParameters] RegistrationServices services)
+    {
+        try
+        {
+            return BearerToken(http.Request) is { } token && await services.Clients.DeleteRegisteredAsync(clientId, OpaqueToken.Hash(token), http.RequestAborted)
+                ? TypedResults.NoContent()
+                : NotRegistered(http);
+        }
+        catch (ClientChangedConcurrentlyException changed)
+        {
+            return Conflict(changed.Message);
+        }
+    }
 
-    private static async Task<(ClientView Client, StoredClientMetadata Stored, string TokenHash)?> FindAsync(HttpContext http, RegistrationServices services, string clientId)
+    /// <summary>The client whose registration access token the request bears, with that token (RFC 7592 §3 returns it with each answer).</summary>
+    private static async Task<(ClientView Client, StoredClientMetadata Stored, string Token)?> FindAsync(HttpContext http, RegistrationServices services, string clientId)
     {
         if (BearerToken(http.Request) is not { } token)
         {
             return null;
         }
 
-        var hash = OpaqueToken.Hash(token);
-        return await services.Clients.FindRegisteredAsync(clientId, hash, http.RequestAborted) is { Metadata: { } metadata } found
+        return await services.Clients.FindRegisteredAsync(clientId, OpaqueToken.Hash(token), http.RequestAborted) is { Metadata: { } metadata } found
             && JsonSerializer.Deserialize<StoredClientMetadata>(metadata, Json) is { } stored
-            ? (found.Client, stored, hash)
+            ? (found.Client, stored, token)
             : null;
     }
 
@@ -208,13 +215,20 @@ public static class DynamicRegistrationApi
     private static JsonHttpResult<Dictionary<string, string>> Refusal(string error, string description) =>
         TypedResults.Json(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, statusCode: StatusCodes.Status400BadRequest);
 
+    private static JsonHttpResult<Dictionary<string, string>> Conflict(string description) =>
+        TypedResults.Json(new Dictionary<string, string> { ["error"] = "invalid_request", ["error_description"] = description }, statusCode: StatusCodes.Status409Conflict);
+
     /// <summary>RFC 7592 §2: an unknown client and a wrong token get the same answer, so neither reveals the other.</summary>
     private static JsonHttpResult<Dictionary<string, string>> NotRegistered(HttpContext http) =>
-        InvalidToken(http, "The registration access token is not valid for this client (it is replaced with each answer: use the latest).");
+        InvalidToken(http, "The registration access token is not valid for this client.");
 
+    /// <summary>
+    /// RFC 6750 §3: 401 with <c>WWW-Authenticate: Bearer</c>; the error code only when a token was presented (§3.1).
+    /// The description stays in the body: a header value must be plain ASCII, and Kestrel refuses any other.
+    /// </summary>
     private static JsonHttpResult<Dictionary<string, string>> InvalidToken(HttpContext http, string description)
     {
-        http.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{description}\"";
+        http.Response.Headers.WWWAuthenticate = BearerToken(http.Request) is null ? "Bearer" : "Bearer error=\"invalid_token\"";
         return TypedResults.Json(new Dictionary<string, string> { ["error"] = "invalid_token", ["error_description"] = description }, statusCode: StatusCodes.Status401Unauthorized);
     }
 }

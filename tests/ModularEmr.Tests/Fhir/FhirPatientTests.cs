@@ -485,6 +485,7 @@ public sealed class FhirPatientTests : IAsyncLifetime
         var oauth = statement.Rest.Single().Security.GetExtension("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
         Assert.Equal("http://localhost/ws/oauth2/authorize", oauth.GetExtensionValue<FhirUri>("authorize").Value);
         Assert.Equal("http://localhost/ws/oauth2/token", oauth.GetExtensionValue<FhirUri>("token").Value);
+        Assert.Equal("http://localhost/ws/oauth2/register", oauth.GetExtensionValue<FhirUri>("register").Value);
 
         var smart = System.Text.Json.Nodes.JsonNode.Parse(await (await _oauth.SendAsync(HttpMethod.Get, "/ws/fhir/.well-known/smart-configuration", null)).Content.ReadAsStringAsync())!;
         Assert.Equal("http://localhost/ws/oauth2/authorize", (string?)smart["authorization_endpoint"]);

@@ -11,8 +11,7 @@ namespace ModularEmr.Tests.OAuth2;
 
 /// <summary>
 /// Dynamic client registration over real HTTP: RFC 7591 with an initial access token made by the admin CLI,
-/// the portal's rules applied to the RFC's metadata, and RFC 7592 management with a registration access
-/// token that is replaced with each answer.
+/// the portal's rules applied to the RFC's metadata, and RFC 7592 management with a registration access token.
 /// </summary>
 public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixture<SharedHarness>
 {
@@ -111,8 +110,10 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
         {
             using var refused = await _oauth.DynamicRegistrationAsync(token, Confidential("Refused " + why));
             Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, why);
-            Assert.Equal("Bearer", refused.Headers.WwwAuthenticate.Single().Scheme);
-            Assert.Contains("error=\"invalid_token\"", refused.Headers.WwwAuthenticate.Single().Parameter, StringComparison.Ordinal);
+            var challenge = refused.Headers.WwwAuthenticate.Single();
+            Assert.Equal("Bearer", challenge.Scheme);
+            // RFC 6750 §3.1: no error code when no token was presented.
+            Assert.Equal(token is null ? null : "error=\"invalid_token\"", challenge.Parameter);
             Assert.Equal("invalid_token", (string?)JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error"]);
         }
 
@@ -197,46 +198,67 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
         var (status, token) = await _oauth.TokenAsync((clientId, secret), ("grant_type", "client_credentials"), ("scope", "system/Patient.rs"));
         Assert.True(status == HttpStatusCode.OK, token.ToJsonString());
 
-        // Read: the same metadata, no secret, and a new registration token; the old one is spent.
-        var (read, next) = await ManageAsync(HttpMethod.Get, uri, first);
-        var second = Assert.IsType<string>(next);
+        // Read: the same metadata and token, no secret.
+        var (read, echoed) = await ManageAsync(HttpMethod.Get, uri, first);
         Assert.Equal(HttpStatusCode.OK, read.Status);
         Assert.Null(read.Body["client_secret"]);
         Assert.Equal("Ward Board", (string?)read.Body["client_name"]);
-        Assert.NotEqual(first, second);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await ManageAsync(HttpMethod.Get, uri, first)).Answer.Status);
+        Assert.Equal(first, echoed);
 
-        // Updates that RFC 7592 §2.2 forbids change nothing and keep the token.
+        // Updates that RFC 7592 §2.2 forbids are refused and change nothing.
         var update = Confidential("Ward Board 2", "https://board.example/other");
         update["client_id"] = clientId;
         var wrongId = new Dictionary<string, object>(update) { ["client_id"] = "someone-else" };
         var wrongSecret = new Dictionary<string, object>(update) { ["client_secret"] = "guess" };
-        var serverOnly = new Dictionary<string, object>(update) { ["registration_access_token"] = second };
+        var serverOnly = new Dictionary<string, object>(update) { ["registration_access_token"] = first };
         foreach (var forbidden in new[] { wrongId, wrongSecret, serverOnly })
         {
-            var (refused, _) = await ManageAsync(HttpMethod.Put, uri, second, forbidden);
+            var (refused, _) = await ManageAsync(HttpMethod.Put, uri, first, forbidden);
             Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
             Assert.Equal("invalid_client_metadata", (string?)refused.Body["error"]);
         }
 
+        Assert.Equal("Ward Board", (string?)(await ManageAsync(HttpMethod.Get, uri, first)).Answer.Body["client_name"]);
+
+        // The portal's own fields, which RFC 7591 cannot express, survive an update through the RFC.
+        using (var portalEdit = await _oauth.ApiAsync(HttpMethod.Put, $"/ws/oauth2/api/clients/{clientId}", Bob, new
+        {
+            name = "Ward Board",
+            description = "Set in the portal",
+            clientType = "confidential-web",
+            redirectUris = new[] { "https://board.example/callback" },
+            grantTypes = new[] { "authorization_code", "client_credentials" },
+            scopes = new[] { "openid", "system/Patient.rs", "user/Patient.rs" },
+            allowedOrigins = new[] { "https://board.example" },
+            launchUri = "https://board.example/launch",
+            acceptTerms = true,
+        }))
+        {
+            Assert.Equal(HttpStatusCode.OK, portalEdit.StatusCode);
+        }
+
         // A full update with the current secret is applied.
-        var (updated, afterUpdate) = await ManageAsync(HttpMethod.Put, uri, second, new Dictionary<string, object>(update) { ["client_secret"] = secret });
-        var third = Assert.IsType<string>(afterUpdate);
+        var (updated, third) = await ManageAsync(HttpMethod.Put, uri, first, new Dictionary<string, object>(update) { ["client_secret"] = secret });
         Assert.True(updated.Status == HttpStatusCode.OK, updated.Body.ToJsonString());
+        Assert.Equal(first, third);
         Assert.Equal("Ward Board 2", (string?)updated.Body["client_name"]);
         Assert.Equal(["https://board.example/other"], updated.Body["redirect_uris"]!.AsArray().Select(u => (string)u!));
         using (var portal = await _oauth.ApiAsync(HttpMethod.Get, $"/ws/oauth2/api/clients/{clientId}", Bob))
         {
-            Assert.Equal("Ward Board 2", (string?)JsonNode.Parse(await portal.Content.ReadAsStringAsync())!["name"]);
+            var view = JsonNode.Parse(await portal.Content.ReadAsStringAsync())!;
+            Assert.Equal("Ward Board 2", (string?)view["name"]);
+            Assert.Equal("Set in the portal", (string?)view["description"]);
+            Assert.Equal("https://board.example/launch", (string?)view["launchUri"]);
+            Assert.Equal(["https://board.example"], view["allowedOrigins"]!.AsArray().Select(o => (string)o!));
         }
 
         // Another client's registration URL with this token is not found, as if it did not exist.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await ManageAsync(HttpMethod.Get, "/ws/oauth2/register/xyz-emr", third)).Answer.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ManageAsync(HttpMethod.Get, "/ws/oauth2/register/xyz-emr", first)).Answer.Status);
 
         // Delete: the client and its tokens end at once.
         using (var delete = new HttpRequestMessage(HttpMethod.Delete, uri))
         {
-            delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", third);
+            delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", first);
             using var deleted = await _oauth.Client.SendAsync(delete);
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         }
@@ -244,24 +266,44 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
         using var read2 = new HttpRequestMessage(HttpMethod.Get, "/ws/fhir/Patient?_count=1");
         read2.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (string)token["access_token"]!);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _oauth.Client.SendAsync(read2)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await ManageAsync(HttpMethod.Get, uri, third)).Answer.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ManageAsync(HttpMethod.Get, uri, first)).Answer.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _oauth.TokenAsync((clientId, secret), ("grant_type", "client_credentials"), ("scope", "system/Patient.rs"))).Status);
     }
 
     [Fact]
-    public async Task Racing_reads_with_one_registration_token_replace_it_once()
+    public async Task Racing_updates_and_deletes_are_each_answered_and_leave_one_outcome()
     {
-        using var created = await _oauth.DynamicRegistrationAsync(await shared.InitialAccessTokenAsync(), Confidential("Racing reader"));
+        using var created = await _oauth.DynamicRegistrationAsync(await shared.InitialAccessTokenAsync(), Confidential("Racer"));
         var registered = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        var clientId = (string)registered["client_id"]!;
         var uri = new Uri((string)registered["registration_client_uri"]!).PathAndQuery;
         var token = (string)registered["registration_access_token"]!;
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ManageAsync(HttpMethod.Get, uri, token)));
+        var updates = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+        {
+            var metadata = Confidential($"Racer {i}");
+            metadata["client_id"] = clientId;
+            return ManageAsync(HttpMethod.Put, uri, token, metadata);
+        }));
 
-        var winners = answers.Where(a => a.Answer.Status == HttpStatusCode.OK).ToList();
-        Assert.Single(winners);
-        Assert.Equal(5, answers.Count(a => a.Answer.Status == HttpStatusCode.Unauthorized));
-        Assert.Equal(HttpStatusCode.OK, (await ManageAsync(HttpMethod.Get, uri, winners[0].NextToken!)).Answer.Status);
+        // Each update is applied or refused as a conflict (409, nothing written); never a 500.
+        Assert.All(updates, u => Assert.True(u.Answer.Status is HttpStatusCode.OK or HttpStatusCode.Conflict, u.Answer.Body.ToJsonString() + string.Join('\n', _oauth.Host.Logs.Lines.Where(l => l.Contains("xception", StringComparison.Ordinal)).Take(2))));
+        var applied = updates.Where(u => u.Answer.Status == HttpStatusCode.OK).Select(u => (string)u.Answer.Body["client_name"]!).ToList();
+        Assert.NotEmpty(applied);
+        Assert.Contains((string?)(await ManageAsync(HttpMethod.Get, uri, token)).Answer.Body["client_name"], applied);
+
+        var deletes = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            using var delete = new HttpRequestMessage(HttpMethod.Delete, uri);
+            delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await _oauth.Client.SendAsync(delete);
+            return response.StatusCode;
+        }));
+
+        Assert.True(deletes.Count(s => s == HttpStatusCode.NoContent) == 1, string.Join(", ", deletes) + "\n" + string.Join('\n', _oauth.Host.Logs.Lines.Where(l => l.Contains("xception", StringComparison.Ordinal)).Take(3)));
+        Assert.All(deletes, s => Assert.True(s is HttpStatusCode.NoContent or HttpStatusCode.Unauthorized or HttpStatusCode.Conflict, s.ToString()));
+        Assert.Equal(["0"], await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT COUNT(*) FROM oauth2_client_registration WHERE \"ClientId\" = $id", ("$id", clientId)));
+        Assert.Equal(["0"], await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT COUNT(*) FROM oauth2_application WHERE \"ClientId\" = $id", ("$id", clientId)));
     }
 
     [Fact]
@@ -271,6 +313,9 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
         var nobody = await _oauth.Host.RunCliAsync("clients", "initial-token", "--developer", "nobody");
         var zeroUses = await _oauth.Host.RunCliAsync("clients", "initial-token", "--developer", "bob", "--uses", "0");
         var noDeveloper = await _oauth.Host.RunCliAsync("clients", "initial-token");
+        var tooMany = await _oauth.Host.RunCliAsync("clients", "initial-token", "--developer", "bob", "--uses", "1001");
+        var tooLong = await _oauth.Host.RunCliAsync("clients", "initial-token", "--developer", "bob", "--expires-in-hours", "721");
+        var unknown = await _oauth.Host.RunCliAsync("clients", "made-up");
 
         Assert.Equal(1, notDeveloper.Exit);
         Assert.Contains("Client Developer", notDeveloper.Error, StringComparison.Ordinal);
@@ -280,6 +325,12 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
         Assert.Contains("--uses", zeroUses.Error, StringComparison.Ordinal);
         Assert.NotEqual(0, noDeveloper.Exit);
         Assert.Contains("--developer", noDeveloper.Error, StringComparison.Ordinal);
+        Assert.Equal(1, tooMany.Exit);
+        Assert.Contains("from 1 to 1000", tooMany.Error, StringComparison.Ordinal);
+        Assert.Equal(1, tooLong.Exit);
+        Assert.Contains("--expires-in-hours", tooLong.Error, StringComparison.Ordinal);
+        Assert.NotEqual(0, unknown.Exit);
+        Assert.Contains("made-up", unknown.Error, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, object> Confidential(string name, string redirect = "https://board.example/callback") => new()

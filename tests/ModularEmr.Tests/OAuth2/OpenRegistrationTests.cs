@@ -21,6 +21,17 @@ public sealed class OpenRegistrationTests
         using var created = await oauth.DynamicRegistrationAsync(null, metadata);
         using var badToken = await oauth.DynamicRegistrationAsync("not-a-token-we-made", metadata);
 
+        // An anonymous registration buys no access of its own: no secret, no keys, no system scopes.
+        var confidential = new Dictionary<string, object>(metadata) { ["token_endpoint_auth_method"] = "client_secret_basic", ["grant_types"] = new[] { "client_credentials" }, ["scope"] = "system/Patient.cruds" };
+        var withKeys = new Dictionary<string, object>(metadata) { ["token_endpoint_auth_method"] = "private_key_jwt" };
+        var systemScope = new Dictionary<string, object>(metadata) { ["scope"] = "openid system/Patient.rs" };
+        foreach (var refused in new[] { confidential, withKeys, systemScope })
+        {
+            using var response = await oauth.DynamicRegistrationAsync(null, refused);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("invalid_client_metadata", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        }
+
         var text = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Created, text);
         var clientId = (string)JsonNode.Parse(text)!["client_id"]!;
