@@ -114,14 +114,18 @@ internal sealed class EmrTestHost : IAsyncDisposable
     /// Runs an administration command on this host's data, as an operator would beside the running server
     /// (same data folder, modules file and database).
     /// </summary>
-    public async Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args)
+    public Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args) => RunCliAsync(optionsFirst: false, args);
+
+    /// <summary>As <see cref="RunCliAsync(string[])"/>; with <paramref name="optionsFirst"/>, the data, modules and database options come before the command words.</summary>
+    public async Task<(int Exit, string Output, string Error)> RunCliAsync(bool optionsFirst, params string[] args)
     {
         string[] database = DatabaseFile.StartsWith(Database.PostgresPrefix, StringComparison.Ordinal)
             ? Postgres.HostArguments(DatabaseFile[Database.PostgresPrefix.Length..])
             : [];
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await EmrProgram.RunAsync([.. args, "--data", DataDirectory, "--modules", ModulesFile, .. database], output, error);
+        string[] options = ["--data", DataDirectory, "--modules", ModulesFile, .. database];
+        var exit = await EmrProgram.RunAsync(optionsFirst ? [.. options, .. args] : [.. args, .. options], output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

@@ -307,7 +307,7 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
     }
 
     [Fact]
-    public async Task The_cli_makes_tokens_only_for_developers_and_within_bounds()
+    public async Task The_cli_makes_tokens_only_for_developers_and_within_bounds_whatever_the_order_of_options()
     {
         var notDeveloper = await _oauth.Host.RunCliAsync("clients", "initial-token", "--developer", "alice");
         var nobody = await _oauth.Host.RunCliAsync("clients", "initial-token", "--developer", "nobody");
@@ -316,6 +316,7 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
         var tooMany = await _oauth.Host.RunCliAsync("clients", "initial-token", "--developer", "bob", "--uses", "1001");
         var tooLong = await _oauth.Host.RunCliAsync("clients", "initial-token", "--developer", "bob", "--expires-in-hours", "721");
         var unknown = await _oauth.Host.RunCliAsync("clients", "made-up");
+        var optionsFirst = await _oauth.Host.RunCliAsync(optionsFirst: true, "clients", "initial-token", "--developer", "bob");
 
         Assert.Equal(1, notDeveloper.Exit);
         Assert.Contains("Client Developer", notDeveloper.Error, StringComparison.Ordinal);
@@ -331,6 +332,11 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
         Assert.Contains("--expires-in-hours", tooLong.Error, StringComparison.Ordinal);
         Assert.NotEqual(0, unknown.Exit);
         Assert.Contains("made-up", unknown.Error, StringComparison.Ordinal);
+        Assert.True(optionsFirst.Exit == 0, optionsFirst.Error);
+        using var help = new StringWriter();
+        Assert.Equal(0, await ModularEmr.Host.Hosting.EmrProgram.RunAsync(["--help"], help, TextWriter.Null));
+        Assert.Contains("users", help.ToString(), StringComparison.Ordinal);
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", optionsFirst.Output.TrimEnd().Split('\n')[^1]);
     }
 
     private static Dictionary<string, object> Confidential(string name, string redirect = "https://board.example/callback") => new()
