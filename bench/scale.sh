@@ -5,13 +5,17 @@
 # issue that asked for it measured. Beside the figures, SQLite's EXPLAIN QUERY PLAN for every statement
 # each search ran, taken from a second start of the host with EF Core's command log on (the statements
 # are the host's own; their parameters are left unbound, which does not change SQLite's plan).
+# On PostgreSQL (SCALE_PROVIDER=postgres: a throwaway cluster from build/postgres.sh, one database per size)
+# the plans are PostgreSQL's own auto_explain output for the statements as executed, with their values.
 #   SCALE_SIZES="1000 100000 1000000" bench/scale.sh      # default sizes
+#   SCALE_PROVIDER=postgres bench/scale.sh                # sqlite (default) or postgres
 #   SCALE_OUT=docs/scale                                  # where the plans are written
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 sizes=${SCALE_SIZES:-1000 100000 1000000}
 out=${SCALE_OUT:-$root/docs/scale}
+provider=${SCALE_PROVIDER:-sqlite}
 port=5095
 url=http://127.0.0.1:$port
 host_dll=host/ModularEmr.Host/bin/Release/net10.0/ModularEmr.Host.dll
@@ -21,14 +25,23 @@ dotnet build -c Release host/ModularEmr.Host >/dev/null
 mkdir -p "$out"
 
 work=$(mktemp -d)
+chmod 755 "$work"
 host_pid=
 stop_host() { [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null || true; host_pid=; }
-trap 'stop_host; rm -rf "$work"' EXIT
+trap 'stop_host; if [ "$provider" = postgres ]; then build/postgres.sh stop "$work/pg"; fi; rm -rf "$work"' EXIT
+
+database=()   # the host's and the generator's database arguments for the size being measured
+if [ "$provider" = postgres ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }
+  pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  server=$(build/postgres.sh start "$work/pg" "$pgport")
+  psql_emr() { psql -h 127.0.0.1 -p "$pgport" -U emr -d postgres -Atq -c "$1"; }
+fi
 
 start_host() { # data log [extra args]
   local data=$1 log=$2; shift 2
   ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Emr__PublicOrigin=$url \
-    dotnet $host_dll --urls $url --data "$data" --modules "$root/modules.json" --demo "$@" >"$log" 2>&1 &
+    dotnet $host_dll --urls $url --data "$data" --modules "$root/modules.json" --demo "${database[@]}" "$@" >"$log" 2>&1 &
   host_pid=$!
   for _ in $(seq 1 240); do curl -sf -o /dev/null $url/health && return 0; sleep 0.5; done
   echo "host did not start:" >&2; tail -n 30 "$log" >&2; return 1
@@ -68,8 +81,12 @@ print(f"{statistics.median(float(t) for _, t in rows) * 1000:.1f}")'
 echo "| patients | $(printf '%s | ' "${names[@]}")"
 for size in $sizes; do
   data=$work/data-$size
+  if [ "$provider" = postgres ]; then
+    psql_emr "CREATE DATABASE emr_$size"
+    database=(--Emr:Database:Provider=postgres "--ConnectionStrings:Emr=${server/Database=postgres/Database=emr_$size}")
+  fi
   start_host "$data" "$work/first.log"; stop_host
-  generated=$( { /usr/bin/time -f %e dotnet $host_dll demo generate --patients "$size" --data "$data" --modules "$root/modules.json" >"$work/generate.log"; } 2>&1 )
+  generated=$( { /usr/bin/time -f %e dotnet $host_dll demo generate --patients "$size" --data "$data" --modules "$root/modules.json" "${database[@]}" >"$work/generate.log"; } 2>&1 )
   start_host "$data" "$work/host.log"
   fhir=$(token system/Patient.rs); rest=$(token rest.read)
   row="| $size"
@@ -80,14 +97,33 @@ for size in $sizes; do
   echo "$row |   (generated in ${generated} s)"
   stop_host
 
-  # The plans: one request of each search with the command log on, split by request.
-  start_host "$data" "$work/log-$size" --Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=Information
+  # The plans: one request of each search, its statements split out by request.
+  if [ "$provider" = postgres ]; then
+    # auto_explain logs the plan of every statement the host's new connections run, with the values bound.
+    psql_emr "ALTER DATABASE emr_$size SET session_preload_libraries = 'auto_explain'"
+    psql_emr "ALTER DATABASE emr_$size SET auto_explain.log_min_duration = 0"
+    plans=$out/explain-postgres-$size.txt
+    start_host "$data" "$work/log-$size"
+  else
+    plans=$out/explain-$size.txt
+    start_host "$data" "$work/log-$size" --Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command=Information
+  fi
   fhir=$(token system/Patient.rs); rest=$(token rest.read)
-  : >"$out/explain-$size.txt"
+  : >"$plans"
   for i in "${!paths[@]}"; do
     [ "${names[$i]}" = read ] && continue
     [ "${names[$i]}" = rest ] && t=$rest || t=$fhir
     curl -s -o /dev/null -H "Authorization: Bearer $t" "$url${paths[$i]}"    # warm: caches and the token's lookups
+    if [ "$provider" = postgres ]; then
+      sleep 0.3; before=$(wc -l <"$work/pg/log")
+      curl -s -o /dev/null -H "Authorization: Bearer $t" "$url${paths[$i]}"
+      sleep 0.3
+      { echo "## ${names[$i]}: ${paths[$i]}"; echo
+        tail -n +"$((before + 1))" "$work/pg/log" | sed -E 's/^[0-9-]+ [0-9:.]+ [A-Z]+ \[[0-9]+\] //' | grep -v '^LOG:  duration: [0-9.]* ms  statement: ' | sed 's/^/    /'
+        echo
+      } >>"$plans"
+      continue
+    fi
     before=$(wc -l <"$work/log-$size")
     curl -s -o /dev/null -H "Authorization: Bearer $t" "$url${paths[$i]}"
     sleep 0.3
@@ -98,8 +134,9 @@ for size in $sizes; do
         printf 'EXPLAIN QUERY PLAN %s;\n' "$statement" | sqlite3 "$data/emr.db" | sed 's/^/    /'
         echo
       done <"$work/statements.sql"
-    } >>"$out/explain-$size.txt"
+    } >>"$plans"
   done
   stop_host
   rm -rf "$data"
+  if [ "$provider" = postgres ]; then psql_emr "DROP DATABASE emr_$size"; fi
 done

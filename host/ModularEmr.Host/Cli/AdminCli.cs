@@ -234,12 +234,6 @@ internal static partial class AdminCli
             var generate = new Command("generate", "Add synthetic patients (names of several cultures, identifiers S000000001 onwards, some voided)") { patients, seed };
             generate.SetAction((result, cancel) => WithHostAsync(result, async services =>
             {
-                if (services.GetService<SqliteEmrDatabase>() is null)
-                {
-                    // The generator writes through SQLite's own bulk path; PostgreSQL has COPY, not built yet.
-                    throw new StartupException("demo generate works on the embedded SQLite database only");
-                }
-
                 var count = result.GetValue(patients);
                 var started = Stopwatch.GetTimestamp();
                 var lastReport = 0;

@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ModularEmr.Host.Data;
 using ModularEmr.Host.Records.Search;
@@ -13,9 +13,9 @@ namespace ModularEmr.Host.Demo;
 /// some, a few voided. Written through the same entities and save path as real records, so the search keys
 /// and sort order are the ones real data gets (the same entities, EF Core's mapping of them, the same key
 /// functions), written by prepared statements ten thousand patients per transaction, as SaveChanges writing
-/// row by row would take ten minutes for a million.
+/// row by row would take ten minutes for a million. Works on SQLite and PostgreSQL.
 /// </summary>
-internal sealed class PatientGenerator(IServiceScopeFactory scopes, SqliteEmrDatabase database, TimeProvider clock)
+internal sealed class PatientGenerator(IServiceScopeFactory scopes, EmrDatabaseProvider database, TimeProvider clock)
 {
     public const string IdentifierPrefix = "S";
 
@@ -63,10 +63,12 @@ internal sealed class PatientGenerator(IServiceScopeFactory scopes, SqliteEmrDat
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CoreDbContext>();
-            await using var connection = (SqliteConnection)database.CreateConnection();
+            await using var connection = database.CreateConnection();
             await connection.OpenAsync(cancellationToken);
-            await using (var cache = connection.CreateCommand())
+            var sqlite = database is SqliteEmrDatabase;
+            if (sqlite)
             {
+                await using var cache = connection.CreateCommand();
                 // Eight indexes take each batch's rows in random places: a cache that holds their upper levels halves the time.
                 cache.CommandText = "PRAGMA cache_size=-262144;";
                 await cache.ExecuteNonQueryAsync(cancellationToken);
@@ -78,7 +80,7 @@ internal sealed class PatientGenerator(IServiceScopeFactory scopes, SqliteEmrDat
                 var batch = Math.Min(BatchSize, count - done);
                 var now = clock.GetUtcNow();
                 var patients = Enumerable.Range(0, batch).Select(_ => NewPatient(random, next++, openMrsId, nationalId, now)).ToList();
-                Insert(db, connection, patients);
+                Insert(db, connection, sqlite, patients);
                 progress?.Invoke(done + batch);
             }
 
@@ -90,33 +92,50 @@ internal sealed class PatientGenerator(IServiceScopeFactory scopes, SqliteEmrDat
     }
 
     /// <summary>
-    /// One batch in one write transaction. Row ids are given here, read under the write lock (BEGIN
-    /// IMMEDIATE), so that names and identifiers can name their person without a round trip per row.
+    /// One batch in one write transaction. Row ids are given here, so that names and identifiers can name their
+    /// person without a round trip per row: on SQLite after the greatest id, read under the write lock (BEGIN
+    /// IMMEDIATE); on PostgreSQL taken from each table's identity sequence, which other writers share.
     /// </summary>
-    private static void Insert(CoreDbContext db, SqliteConnection connection, List<Person> patients)
+    private static void Insert(CoreDbContext db, DbConnection connection, bool sqlite, List<Person> patients)
     {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        int Max(string table)
+        using var transaction = sqlite ? ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransaction(deferred: false) : connection.BeginTransaction();
+        Func<long> Ids(string table, int count)
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = $"SELECT coalesce(max(id), 0) FROM \"{table}\"";
-            return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (sqlite)
+            {
+                command.CommandText = $"SELECT coalesce(max(id), 0) FROM \"{table}\"";
+                var last = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+                return () => ++last;
+            }
+
+            command.CommandText = $"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) FROM generate_series(1, {count})";
+            var ids = new Queue<long>(count);
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    ids.Enqueue(reader.GetInt64(0));
+                }
+            }
+
+            return ids.Dequeue;
         }
 
-        var personId = Max(Table<Person>(db));
-        var nameId = Max(Table<PersonName>(db));
-        var identifierId = Max(Table<PatientIdentifier>(db));
+        var nextPerson = Ids(Table<Person>(db), patients.Count);
+        var nextName = Ids(Table<PersonName>(db), patients.Sum(p => p.Names.Count));
+        var nextIdentifier = Ids(Table<PatientIdentifier>(db), patients.Sum(p => p.Patient!.Identifiers.Count));
         using var persons = new BulkInserter(db, typeof(Person), transaction);
         using var names = new BulkInserter(db, typeof(PersonName), transaction);
         using var patientRows = new BulkInserter(db, typeof(Patient), transaction);
         using var identifiers = new BulkInserter(db, typeof(PatientIdentifier), transaction);
         foreach (var person in patients)
         {
-            person.Id = ++personId;
+            person.Id = checked((int)nextPerson());
             foreach (var name in person.Names)
             {
-                name.Id = ++nameId;
+                name.Id = checked((int)nextName());
                 name.PersonId = person.Id;
                 SearchKeys.Apply(name);
             }
@@ -128,7 +147,7 @@ internal sealed class PatientGenerator(IServiceScopeFactory scopes, SqliteEmrDat
             patientRows.Insert(person.Patient);
             foreach (var identifier in person.Patient.Identifiers)
             {
-                identifier.Id = ++identifierId;
+                identifier.Id = checked((int)nextIdentifier());
                 identifier.PatientId = person.Id;
                 identifiers.Insert(identifier);
             }

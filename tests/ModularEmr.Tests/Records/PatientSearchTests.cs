@@ -205,25 +205,7 @@ public sealed class PatientSearchTests : IAsyncLifetime
     {
         await using var scope = _oauth.Host.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CoreDbContext>();
-        var patients = SearchQuery.Of(db.Persons.AsNoTracking().Where(p => p.Patient != null && !p.Patient.Voided && !p.Voided));
-        var position = new PageCursor("smith", "alice", 3);
-
-        var plans = new Dictionary<string, IQueryable>
-        {
-            ["family"] = SearchPage.Sorted(RecordSearch.Named(db, patients, "Garc", NamePart.Family, StringMatch.Prefix).Matches, null, true).Take(11),
-            ["given exact"] = SearchPage.Sorted(RecordSearch.Named(db, patients, "José", NamePart.Given, StringMatch.Exact).Matches, null, true).Take(11),
-            ["name words"] = SearchPage.Sorted(RecordSearch.ByWords(db, patients, "jo ga").Matches, position, true).Take(11),
-            ["identifier"] = SearchPage.Sorted(RecordSearch.Identified(db, patients, "S000000500", "https://modularemr.org/fhir/identifier/openmrs-id").Matches, null, true).Take(11),
-            ["rest q"] = SearchPage.Sorted((await RecordSearch.NamedOrIdentifiedAsync(db, patients, "S000000500", default)).Matches, null, true).Take(11),
-            ["rest q, two words"] = SearchPage.Sorted((await RecordSearch.NamedOrIdentifiedAsync(db, patients, "jo ga", default)).Matches, null, true).Take(11),
-            ["family candidates"] = SearchPage.Sorted(RecordSearch.Named(db, patients, "Garc", NamePart.Family, StringMatch.Prefix).Driver!, position, true).Take(512),
-            ["name candidates, back"] = SearchPage.Sorted(RecordSearch.Named(db, patients, "jo", NamePart.Any, StringMatch.Prefix).Driver!, position, false).Take(512),
-            ["given exact candidates"] = SearchPage.Sorted(RecordSearch.Named(db, patients, "José", NamePart.Given, StringMatch.Exact).Driver!, null, true).Take(512),
-            ["birthdate"] = patients.Where(p => p.Birthdate >= new DateOnly(2010, 1, 1)).Matches.Take(1001),
-            ["order, from a position"] = SearchPage.Sorted(db.Persons, position, true).Take(512),
-            ["order, back from a position"] = SearchPage.Sorted(db.Persons, position, false).Take(512),
-            ["slice"] = SearchPage.Passing(patients.Where(p => p.Gender == "F").Matches, [1, 2, 3]),
-        };
+        var plans = await SearchPlans.QueriesAsync(db);
 
         foreach (var (name, query) in plans)
         {
