@@ -244,7 +244,14 @@ public static class ClientPortal
                     return forged;
                 }
 
-                return await action(user, await http.Request.ReadFormAsync(http.RequestAborted));
+                try
+                {
+                    return await action(user, await http.Request.ReadFormAsync(http.RequestAborted));
+                }
+                catch (ClientChangedConcurrentlyException changed)
+                {
+                    return Html.Page("Changed meanwhile", Html.Error(changed.Message), StatusCodes.Status409Conflict);
+                }
             });
     }
 }

@@ -307,6 +307,27 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
     }
 
     [Fact]
+    public async Task Racing_edits_in_the_developer_api_are_each_answered_never_with_a_500()
+    {
+        object App(string name) => new
+        {
+            name, clientType = "confidential-web", redirectUris = new[] { "https://board.example/callback" },
+            grantTypes = new[] { "authorization_code" }, scopes = new[] { "openid" }, acceptTerms = true,
+        };
+        using var created = await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", Bob, App("Portal racer"));
+        var clientId = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["client"]!["clientId"]!;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
+        {
+            using var response = await _oauth.ApiAsync(HttpMethod.Put, $"/ws/oauth2/api/clients/{clientId}", Bob, App($"Portal racer {i}"));
+            return response.StatusCode;
+        }));
+
+        Assert.All(answers, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Conflict, s.ToString()));
+        Assert.Contains(HttpStatusCode.OK, answers);
+    }
+
+    [Fact]
     public async Task The_cli_makes_tokens_only_for_developers_and_within_bounds_whatever_the_order_of_options()
     {
         var notDeveloper = await _oauth.Host.RunCliAsync("clients", "initial-token", "--developer", "alice");
