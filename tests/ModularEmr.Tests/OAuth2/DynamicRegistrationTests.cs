@@ -311,8 +311,12 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
     {
         object App(string name) => new
         {
-            name, clientType = "confidential-web", redirectUris = new[] { "https://board.example/callback" },
-            grantTypes = new[] { "authorization_code" }, scopes = new[] { "openid" }, acceptTerms = true,
+            name,
+            clientType = "confidential-web",
+            redirectUris = new[] { "https://board.example/callback" },
+            grantTypes = new[] { "authorization_code" },
+            scopes = new[] { "openid" },
+            acceptTerms = true,
         };
         using var created = await _oauth.ApiAsync(HttpMethod.Post, "/ws/oauth2/api/clients", Bob, App("Portal racer"));
         var clientId = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["client"]!["clientId"]!;
