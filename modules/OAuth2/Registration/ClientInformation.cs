@@ -5,7 +5,8 @@ namespace ModularEmr.Modules.OAuth2.Registration;
 
 /// <summary>
 /// RFC 7591 §3.2.1 and RFC 7592 §3: the client's id (and secret, when one was just issued), the registration
-/// access token and URL, and every metadata value as registered.
+/// access token and URL, and every metadata value as registered. A value not registered is left out, not
+/// sent as null: clients read an absent member as "none", and some refuse a null where the RFC names a type.
 /// </summary>
 public sealed record ClientInformation
 {
@@ -13,6 +14,7 @@ public sealed record ClientInformation
     public required string ClientId { get; init; }
 
     /// <summary>Only when this answer issues it: the secret is stored hashed and can never be shown again.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("client_secret")]
     public string? ClientSecret { get; init; }
 
@@ -20,6 +22,7 @@ public sealed record ClientInformation
     public long ClientIdIssuedAt { get; init; }
 
     /// <summary>0: the secret does not expire (§3.2.1); present only beside a secret.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("client_secret_expires_at")]
     public long? ClientSecretExpiresAt { get; init; }
 
@@ -51,27 +54,35 @@ public sealed record ClientInformation
     [JsonPropertyName("scope")]
     public required string Scope { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("jwks")]
     public JsonObject? Jwks { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("client_uri")]
     public string? ClientUri { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("logo_uri")]
     public string? LogoUri { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("tos_uri")]
     public string? TosUri { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("policy_uri")]
     public string? PolicyUri { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("contacts")]
     public IReadOnlyList<string>? Contacts { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("software_id")]
     public string? SoftwareId { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("software_version")]
     public string? SoftwareVersion { get; init; }
 }

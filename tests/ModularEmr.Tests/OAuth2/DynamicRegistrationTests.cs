@@ -45,8 +45,9 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
         Assert.Contains("no-cache", response.Headers.Pragma.ToString(), StringComparison.Ordinal);
         var client = JsonNode.Parse(text)!.AsObject();
         var clientId = (string)client["client_id"]!;
-        Assert.Null(client["client_secret"]);
-        Assert.Null(client["client_secret_expires_at"]);
+        Assert.False(client.ContainsKey("client_secret"));
+        Assert.False(client.ContainsKey("client_secret_expires_at"));
+        Assert.False(client.ContainsKey("jwks"));
         Assert.Equal(System.Text.Json.JsonValueKind.Number, client["client_id_issued_at"]!.GetValueKind());
         Assert.InRange((long)client["client_id_issued_at"]!, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds());
         Assert.Equal($"http://localhost/ws/oauth2/register/{clientId}", (string?)client["registration_client_uri"]);
