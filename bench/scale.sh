@@ -16,6 +16,7 @@ root=$(pwd)
 sizes=${SCALE_SIZES:-1000 100000 1000000}
 out=${SCALE_OUT:-$root/docs/scale}
 provider=${SCALE_PROVIDER:-sqlite}
+case "$provider" in sqlite|postgres) ;; *) echo "SCALE_PROVIDER must be sqlite or postgres" >&2; exit 2 ;; esac
 port=5095
 url=http://127.0.0.1:$port
 host_dll=host/ModularEmr.Host/bin/Release/net10.0/ModularEmr.Host.dll
@@ -28,7 +29,7 @@ work=$(mktemp -d)
 chmod 755 "$work"
 host_pid=
 stop_host() { [ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null || true; host_pid=; }
-trap 'stop_host; if [ "$provider" = postgres ]; then build/postgres.sh stop "$work/pg"; fi; rm -rf "$work"' EXIT
+trap 'stop_host; if [ "$provider" = postgres ]; then build/postgres.sh stop "$work/pg" || true; fi; rm -rf "$work"' EXIT
 
 database=()   # the host's and the generator's database arguments for the size being measured
 if [ "$provider" = postgres ]; then
@@ -119,7 +120,7 @@ for size in $sizes; do
       curl -s -o /dev/null -H "Authorization: Bearer $t" "$url${paths[$i]}"
       sleep 0.3
       { echo "## ${names[$i]}: ${paths[$i]}"; echo
-        tail -n +"$((before + 1))" "$work/pg/log" | sed -E 's/^[0-9-]+ [0-9:.]+ [A-Z]+ \[[0-9]+\] //' | grep -v '^LOG:  duration: [0-9.]* ms  statement: ' | sed 's/^/    /'
+        tail -n +"$((before + 1))" "$work/pg/log" | sed -E 's/^[0-9-]+ [0-9:.]+ [A-Z]+ \[[0-9]+\] //' | sed 's/^/    /'
         echo
       } >>"$plans"
       continue
