@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ModularEmr.Modules.OAuth2.Accounts;
 using ModularEmr.Modules.OAuth2.Pages;
+using ModularEmr.Modules.OAuth2.Protocol;
 using ModularEmr.Sdk.Accounts;
 
 namespace ModularEmr.Modules.OAuth2.Authorizations;
@@ -44,7 +45,7 @@ public static class AuthorizedAppsApi
 
         return await authorizations.RevokeAsync(user.Uuid, clientId, http.RequestAborted)
             ? Results.NoContent()
-            : Results.Json(new Dictionary<string, string> { ["error"] = "not_found", ["error_description"] = $"You have not authorized '{clientId}'." }, statusCode: StatusCodes.Status404NotFound);
+            : OAuth2Errors.Json("not_found", $"You have not authorized '{clientId}'.", StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> PageAsync(HttpContext http, IUserSignIn signIn, UserAuthorizations authorizations, IAntiforgery antiforgery)

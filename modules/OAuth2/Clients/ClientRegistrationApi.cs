@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ModularEmr.Modules.OAuth2.Accounts;
+using ModularEmr.Modules.OAuth2.Protocol;
 using ModularEmr.Sdk.Accounts;
 
 namespace ModularEmr.Modules.OAuth2.Clients;
@@ -55,8 +57,8 @@ public static class ClientRegistrationApi
             await clients.DeleteAsync(developer, clientId, http.RequestAborted) ? Results.NoContent() : NotYours(clientId));
 
     /// <summary>Another developer's client reads as absent: its existence is not theirs to learn.</summary>
-    private static IResult NotYours(string clientId) =>
-        Results.Json(new Dictionary<string, string> { ["error"] = "not_found", ["error_description"] = $"You have no client '{clientId}'." }, statusCode: StatusCodes.Status404NotFound);
+    private static JsonHttpResult<Dictionary<string, string>> NotYours(string clientId) =>
+        OAuth2Errors.Json("not_found", $"You have no client '{clientId}'.", StatusCodes.Status404NotFound);
 
     internal static async Task<IResult> AsDeveloperAsync(HttpContext http, RequestAuthentication authentication, Func<EmrUser, Task<IResult>> action)
     {
@@ -68,9 +70,8 @@ public static class ClientRegistrationApi
 
         if (!user.HasPrivilege(OAuth2Module.ManageClientsPrivilege))
         {
-            return Results.Json(
-                new Dictionary<string, string> { ["error"] = "access_denied", ["error_description"] = $"Registering clients needs the privilege '{OAuth2Module.ManageClientsPrivilege}' (role '{OAuth2Module.ClientDeveloperRole}')." },
-                statusCode: StatusCodes.Status403Forbidden);
+            return OAuth2Errors.Json(
+                "access_denied", $"Registering clients needs the privilege '{OAuth2Module.ManageClientsPrivilege}' (role '{OAuth2Module.ClientDeveloperRole}').", StatusCodes.Status403Forbidden);
         }
 
         try
@@ -79,11 +80,11 @@ public static class ClientRegistrationApi
         }
         catch (ClientRegistrationException refused)
         {
-            return Results.Json(new Dictionary<string, string> { ["error"] = refused.Error, ["error_description"] = refused.Message }, statusCode: StatusCodes.Status400BadRequest);
+            return OAuth2Errors.Json(refused.Error, refused.Message, StatusCodes.Status400BadRequest);
         }
         catch (ClientChangedConcurrentlyException changed)
         {
-            return Results.Json(new Dictionary<string, string> { ["error"] = "invalid_request", ["error_description"] = changed.Message }, statusCode: StatusCodes.Status409Conflict);
+            return OAuth2Errors.Json("invalid_request", changed.Message, StatusCodes.Status409Conflict);
         }
     }
 }

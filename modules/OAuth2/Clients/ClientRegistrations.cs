@@ -1,10 +1,10 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.IdentityModel.Tokens;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Pages;
+using ModularEmr.Modules.OAuth2.Protocol;
 using ModularEmr.Modules.OAuth2.Registration;
 using ModularEmr.Modules.OAuth2.Validation;
 using ModularEmr.Sdk.Accounts;
@@ -78,8 +78,8 @@ public sealed class ClientRegistrations(
     public async Task<ClientWithSecret> RegisterAsync(Guid? ownerUuid, ClientRegistrationRequest request, DynamicRegistration? dynamic, CancellationToken cancellationToken, string? clientId = null, string? secret = null)
     {
         var valid = await ValidateAsync(request, cancellationToken);
-        clientId ??= "emr-" + RandomToken(12).ToLowerInvariant();
-        secret = valid.Kind == ClientKind.ConfidentialWeb ? secret ?? RandomToken(32) : null;
+        clientId ??= "emr-" + OpaqueToken.Create(12).ToLowerInvariant();
+        secret = valid.Kind == ClientKind.ConfidentialWeb ? secret ?? OpaqueToken.Create(32) : null;
 
         var descriptor = Describe(valid, clientId);
         var now = clock.GetUtcNow();
@@ -187,12 +187,10 @@ public sealed class ClientRegistrations(
     }
 
     /// <summary>The client registered dynamically under the registration access token whose hash is <paramref name="tokenHash"/>, or null.</summary>
-    public async Task<(ClientView Client, string? Metadata)?> FindRegisteredAsync(string clientId, string tokenHash, CancellationToken cancellationToken)
-    {
-        var registration = await db.ClientRegistrations.AsNoTracking()
-            .SingleOrDefaultAsync(r => r.ClientId == clientId && r.RegistrationTokenHash == tokenHash, cancellationToken);
-        return registration is not null && await FindByIdAsync(clientId, cancellationToken) is { } view ? (view, registration.RegistrationMetadata) : null;
-    }
+    public async Task<(ClientView Client, string? Metadata)?> FindRegisteredAsync(string clientId, string tokenHash, CancellationToken cancellationToken) =>
+        await FindAnyAsync(clientId, cancellationToken) is { } found && found.Registration.RegistrationTokenHash == tokenHash
+            ? (await ViewAsync(found.Application, found.Registration, cancellationToken), found.Registration.RegistrationMetadata)
+            : null;
 
     /// <summary>
     /// Inside a registration's write: takes the row's lock (on PostgreSQL; SQLite's writes are one at a time)
@@ -224,7 +222,7 @@ public sealed class ClientRegistrations(
                 : "A public client has no secret to rotate.");
         }
 
-        var secret = RandomToken(32);
+        var secret = OpaqueToken.Create(32);
         await applications.UpdateAsync(found.Application, secret, cancellationToken);
         var registration = await db.ClientRegistrations.SingleAsync(r => r.ClientId == clientId, cancellationToken);
         registration.UpdatedAt = clock.GetUtcNow();
@@ -446,7 +444,8 @@ public sealed class ClientRegistrations(
             throw Invalid("The refresh_token grant needs a grant that issues refresh tokens (authorization_code or password).");
         }
 
-        var redirectUris = (request.RedirectUris ?? []).Select(u => u.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        // A JSON null in the list reads as an empty URI, refused below like any other malformed one.
+        var redirectUris = (request.RedirectUris ?? []).Select(u => u?.Trim() ?? string.Empty).Distinct(StringComparer.Ordinal).ToList();
         var redirects = grants.Contains(GrantTypes.AuthorizationCode) || grants.Contains(GrantTypes.Implicit);
         if (redirects && redirectUris.Count == 0)
         {
@@ -567,7 +566,4 @@ public sealed class ClientRegistrations(
 
     private static bool IsConfidential(ClientKind kind) => kind is ClientKind.ConfidentialWeb or ClientKind.ConfidentialAsymmetric;
 
-    private static string RandomToken(int bytes) => Base64UrlEncode(RandomNumberGenerator.GetBytes(bytes));
-
-    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -11,7 +11,7 @@ public static class WebOrigins
     public static IReadOnlyList<string> Validate(IReadOnlyList<string>? origins)
     {
         var valid = new List<string>();
-        foreach (var text in (origins ?? []).Select(o => o.Trim()).Where(o => o.Length > 0))
+        foreach (var text in (origins ?? []).Select(o => o?.Trim() ?? string.Empty).Where(o => o.Length > 0))
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0
                 || uri.AbsolutePath != "/" || text.TrimEnd('/').Length < text.Length - 1 || text.Length > 200)

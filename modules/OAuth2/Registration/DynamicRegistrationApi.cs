@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using ModularEmr.Modules.OAuth2.Clients;
+using ModularEmr.Modules.OAuth2.Protocol;
 using ModularEmr.Sdk.Modules;
 
 namespace ModularEmr.Modules.OAuth2.Registration;
@@ -213,10 +214,10 @@ public static class DynamicRegistrationApi
     }
 
     private static JsonHttpResult<Dictionary<string, string>> Refusal(string error, string description) =>
-        TypedResults.Json(new Dictionary<string, string> { ["error"] = error, ["error_description"] = description }, statusCode: StatusCodes.Status400BadRequest);
+        OAuth2Errors.Json(error, description, StatusCodes.Status400BadRequest);
 
     private static JsonHttpResult<Dictionary<string, string>> Conflict(string description) =>
-        TypedResults.Json(new Dictionary<string, string> { ["error"] = "invalid_request", ["error_description"] = description }, statusCode: StatusCodes.Status409Conflict);
+        OAuth2Errors.Json("invalid_request", description, StatusCodes.Status409Conflict);
 
     /// <summary>RFC 7592 §2: an unknown client and a wrong token get the same answer, so neither reveals the other.</summary>
     private static JsonHttpResult<Dictionary<string, string>> NotRegistered(HttpContext http) =>
@@ -229,6 +230,6 @@ public static class DynamicRegistrationApi
     private static JsonHttpResult<Dictionary<string, string>> InvalidToken(HttpContext http, string description)
     {
         http.Response.Headers.WWWAuthenticate = BearerToken(http.Request) is null ? "Bearer" : "Bearer error=\"invalid_token\"";
-        return TypedResults.Json(new Dictionary<string, string> { ["error"] = "invalid_token", ["error_description"] = description }, statusCode: StatusCodes.Status401Unauthorized);
+        return OAuth2Errors.Json("invalid_token", description, StatusCodes.Status401Unauthorized);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ModularEmr.Modules.OAuth2.Data;
+using ModularEmr.Modules.OAuth2.Protocol;
 using ModularEmr.Sdk.Accounts;
 
 namespace ModularEmr.Modules.OAuth2.Registration;

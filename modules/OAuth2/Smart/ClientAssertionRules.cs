@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ModularEmr.Modules.OAuth2.Data;
+using ModularEmr.Modules.OAuth2.Protocol;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -44,7 +43,7 @@ public sealed class ClientAssertionRules(OAuth2DbContext db) : IOpenIddictServer
             return;
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{assertion.GetClaim(Claims.Issuer)}\n{jti}")));
+        var hash = OpaqueToken.Hash($"{assertion.GetClaim(Claims.Issuer)}\n{jti}");
         var nowMs = now.ToUnixTimeMilliseconds();
         await db.ClientAssertionUses.Where(u => u.ExpiresAt < nowMs).ExecuteDeleteAsync(context.CancellationToken);
         // One statement decides, whichever instance gets there first: the second insert of a hash adds nothing.

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using ModularEmr.Modules.OAuth2.Accounts;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Pages;
+using ModularEmr.Modules.OAuth2.Protocol;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
 using ModularEmr.Sdk.Modules;
@@ -43,7 +44,7 @@ public static class EhrLaunchApi
         var (created, status, error) = await LaunchAsync(http, services, user, request?.ClientId, request?.Patient);
         if (created is null)
         {
-            return Results.Json(new Dictionary<string, string> { ["error"] = status == StatusCodes.Status403Forbidden ? "access_denied" : "invalid_request", ["error_description"] = error! }, statusCode: status);
+            return OAuth2Errors.Json(status == StatusCodes.Status403Forbidden ? "access_denied" : "invalid_request", error!, status);
         }
 
         http.Response.Headers.CacheControl = "no-store";

@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ModularEmr.Modules.OAuth2.Data;
+using ModularEmr.Modules.OAuth2.Protocol;
 
 namespace ModularEmr.Modules.OAuth2.Smart;
 
@@ -17,12 +16,12 @@ public sealed class EhrLaunches(OAuth2DbContext db, TimeProvider clock, IOptions
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var lifetime = TimeSpan.FromSeconds(options.Value.EhrLaunchLifetimeSeconds);
-        var launchId = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var launchId = OpaqueToken.Create();
         // Launches a day past their expiry are of no use to anyone, not even to explain a refusal.
         await db.EhrLaunches.Where(l => l.ExpiresAt < now - (long)TimeSpan.FromDays(1).TotalMilliseconds).ExecuteDeleteAsync(cancellationToken);
         db.EhrLaunches.Add(new EhrLaunch
         {
-            IdHash = Hash(launchId),
+            IdHash = OpaqueToken.Hash(launchId),
             ClientId = clientId,
             UserUuid = userUuid,
             PatientUuid = patientUuid,
@@ -36,7 +35,7 @@ public sealed class EhrLaunches(OAuth2DbContext db, TimeProvider clock, IOptions
     /// <summary>The launch when it exists, was made for <paramref name="clientId"/>, is unused and has not expired; else why not.</summary>
     public async Task<(EhrLaunch? Launch, string? Refusal)> FindUsableAsync(string launchId, string? clientId, CancellationToken cancellationToken)
     {
-        var hash = Hash(launchId);
+        var hash = OpaqueToken.Hash(launchId);
         var launch = await db.EhrLaunches.AsNoTracking().SingleOrDefaultAsync(l => l.IdHash == hash, cancellationToken);
         return launch switch
         {
@@ -51,14 +50,11 @@ public sealed class EhrLaunches(OAuth2DbContext db, TimeProvider clock, IOptions
     /// <summary>Marks the launch used; false when another request used it first or it expired meanwhile.</summary>
     public async Task<bool> TryUseAsync(string launchId, CancellationToken cancellationToken)
     {
-        var hash = Hash(launchId);
+        var hash = OpaqueToken.Hash(launchId);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         return await db.EhrLaunches
             .Where(l => l.IdHash == hash && l.UsedAt == null && l.ExpiresAt > now)
             .ExecuteUpdateAsync(set => set.SetProperty(l => l.UsedAt, now), cancellationToken) == 1;
     }
 
-    private static string Hash(string launchId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(launchId)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

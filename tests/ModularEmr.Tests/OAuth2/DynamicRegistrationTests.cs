@@ -156,6 +156,7 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
         { "unknown scope", """{"client_name":"x","scope":"openid admin.everything","redirect_uris":["https://app.example/cb"]}""", "invalid_client_metadata" },
         { "javascript: logo", """{"client_name":"x","scope":"openid","redirect_uris":["https://app.example/cb"],"logo_uri":"javascript:alert(1)"}""", "invalid_client_metadata" },
         { "a chosen secret", """{"client_name":"x","scope":"openid","redirect_uris":["https://app.example/cb"],"client_secret":"mine"}""", "invalid_client_metadata" },
+        { "a null redirect URI", """{"client_name":"x","scope":"openid","redirect_uris":[null]}""", "invalid_redirect_uri" },
         { "redirect_uris not a list", """{"client_name":"x","scope":"openid","redirect_uris":"https://app.example/cb"}""", "invalid_client_metadata" },
         { "not JSON", """client_name=x""", "invalid_client_metadata" },
         { "a JSON array", """[]""", "invalid_client_metadata" },
