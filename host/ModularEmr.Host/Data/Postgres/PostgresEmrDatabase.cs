@@ -34,10 +34,13 @@ internal sealed class PostgresEmrDatabase : EmrDatabaseProvider
         }
 
         Where = $"{parsed.Host}:{parsed.Port}/{parsed.Database}";
-        _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        _dataSource = new NpgsqlDataSourceBuilder(WithSessionDefaults(parsed, connectionString).ConnectionString).Build();
     }
 
     public override string Name => Provider;
+
+    /// <summary>Statements Npgsql keeps prepared on each connection, unless the connection string says otherwise.</summary>
+    internal const int AutoPrepared = 64;
 
     public override bool IsShared => true;
 
@@ -82,6 +85,40 @@ internal sealed class PostgresEmrDatabase : EmrDatabaseProvider
     }
 
     protected override ValueTask CloseAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>
+    /// Defaults for the host's own sessions, each kept only where the connection string does not set it:
+    /// <list type="bullet">
+    /// <item>Npgsql's automatic preparation (<c>Max Auto Prepare</c>). The host sends the same few dozen
+    /// statements over and over, and PostgreSQL plans an unprepared one on every execution: a search page runs
+    /// five to nine, and planning was most of their cost (1,000 patients: <c>family=</c> 21.7 ms to 13.5 ms).</item>
+    /// <item>No parallel workers (<c>Options=-c max_parallel_workers_per_gather=0</c>, a session default that
+    /// survives the pool's reset). Every statement the host runs is a short indexed lookup; at 100,000 patients
+    /// the planner gave the bounded count of a name search two workers, whose start-up made it 19 ms instead
+    /// of about 2, and <c>family=</c> took 21.6 ms instead of 14.8 (docs/PERFORMANCE.md).</item>
+    /// </list>
+    /// Behind PgBouncer, set <c>Options=</c> (empty) unless it forwards <c>options</c>, and
+    /// <c>Max Auto Prepare=0</c> before PgBouncer 1.21 in transaction mode (docs/operations.md).
+    /// </summary>
+    private static NpgsqlConnectionStringBuilder WithSessionDefaults(NpgsqlConnectionStringBuilder parsed, string connectionString)
+    {
+        // Npgsql's builder answers ContainsKey for every keyword it knows; the plain one holds only what was written.
+        var written = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant())
+            .ToHashSet();
+        if (!written.Contains("MAXAUTOPREPARE"))
+        {
+            parsed.MaxAutoPrepare = AutoPrepared;
+            parsed.AutoPrepareMinUsages = 2;
+        }
+
+        if (!written.Contains("OPTIONS"))
+        {
+            parsed.Options = "-c max_parallel_workers_per_gather=0";
+        }
+
+        return parsed;
+    }
 
     /// <summary>
     /// Migrations are written once, against the embedded provider, and translated here; the model's own

@@ -166,27 +166,25 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
         await matches.Take(Page<object>.CountLimit + 1).CountAsync(cancellationToken) is var bounded && bounded <= Page<object>.CountLimit ? bounded : null;
 
     /// <summary>
-    /// How many persons match, when at most <see cref="Page{T}.CountLimit"/> do; null when more do. Twice
-    /// that many distinct candidates are read from the driver (the key indexes, no order needed), and the
-    /// other criteria counted on them until more than the limit pass: one round trip of each in the usual
-    /// case. Only when the other criteria refuse most of those candidates is the full match set counted,
-    /// up to the limit.
+    /// How many persons match, when at most <see cref="Page{T}.CountLimit"/> do; null when more may. The
+    /// driver's candidates that pass the other criteria are counted in one statement that reads the key
+    /// indexes in their own order and stops at one past the limit: no sort, no distinct, no ids sent back
+    /// and forth. A person with two matching names counts twice there, so only when the limit holds are the
+    /// distinct persons among those few counted; a count past the limit is "more", as an estimate may say.
     /// </summary>
     private static async Task<int?> BoundedCountAsync(IQueryable<NameCandidate> driver, SearchQuery matches, CancellationToken cancellationToken)
     {
         const int limit = Page<object>.CountLimit;
-        var ids = await driver.Select(c => c.PersonId).Distinct().Take(2 * limit).ToArrayAsync(cancellationToken);
-        var passed = await Passing(matches.Others, ids).Take(limit + 1).CountAsync(cancellationToken);
-        if (passed > limit)
+        var passing = Passing(driver, matches.Others);
+        if (await passing.Take(limit + 1).CountAsync(cancellationToken) > limit)
         {
             return null;
         }
 
-        if (ids.Length < 2 * limit)
-        {
-            return passed;
-        }
-
-        return await BoundedAsync(matches.Matches, cancellationToken);
+        return await passing.Distinct().CountAsync(cancellationToken);
     }
+
+    /// <summary>The person ids of <paramref name="candidates"/> that pass <paramref name="criteria"/>, probed by primary key one candidate at a time.</summary>
+    internal static IQueryable<int> Passing(IQueryable<NameCandidate> candidates, IQueryable<Person> criteria) =>
+        candidates.Where(c => criteria.Any(p => p.Id == c.PersonId)).Select(c => c.PersonId);
 }
