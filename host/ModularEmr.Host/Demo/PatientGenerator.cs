@@ -84,8 +84,11 @@ internal sealed class PatientGenerator(IServiceScopeFactory scopes, EmrDatabaseP
                 progress?.Invoke(done + batch);
             }
 
-            // The planner chooses between the name, birthdate and order indexes from these statistics.
-            await db.Database.ExecuteSqlRawAsync("ANALYZE", cancellationToken);
+            // The planner chooses between the name, birthdate and order indexes from these statistics. On
+            // PostgreSQL, VACUUM also marks the new pages all-visible, without which an index-only scan still
+            // reads the table for every row autovacuum has not reached (1M patients: `name=Jose`'s candidates
+            // took 9.6 ms with 2,029 such reads, 3.6 ms after).
+            await db.Database.ExecuteSqlRawAsync(sqlite ? "ANALYZE" : "VACUUM (ANALYZE)", cancellationToken);
         }
 
         return (Identifier(first), Identifier(next - 1));

@@ -8,7 +8,9 @@ public enum TotalMode
 
     /// <summary>
     /// Count at most <see cref="Page{T}.CountLimit"/> matches: the total is exact when there are no more,
-    /// and unknown (<see cref="Page{T}.TotalKnown"/> false) when there are.
+    /// and unknown (<see cref="Page{T}.TotalKnown"/> false) when there are. A search led by a name criterion
+    /// counts that criterion's index entries first: more than the limit, and the total is unknown even
+    /// if other criteria leave fewer matches.
     /// </summary>
     Estimate,
 

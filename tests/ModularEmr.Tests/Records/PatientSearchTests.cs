@@ -212,9 +212,12 @@ public sealed class PatientSearchTests : IAsyncLifetime
             var plan = await ExplainAsync(query.ToQueryString());
             var steps = string.Join("\n", plan);
 
-            // No step reads a whole table or sorts a whole match set.
+            // No step reads a whole table or sorts a whole match set. Scanning a subquery's own rows (a
+            // co-routine, a materialized union of index ranges) reads no table.
+            var subqueries = plan.Where(step => step.StartsWith("CO-ROUTINE ", StringComparison.Ordinal) || step.StartsWith("MATERIALIZE ", StringComparison.Ordinal))
+                .Select(step => "SCAN " + step[(step.IndexOf(' ', StringComparison.Ordinal) + 1)..]).ToHashSet();
             Assert.False(plan.Any(step => step.StartsWith("SCAN ", StringComparison.Ordinal) && !step.Contains("VIRTUAL TABLE", StringComparison.Ordinal)
-                && !step.Contains("COVERING INDEX IX_person_sort_family_sort_given_id", StringComparison.Ordinal)), $"{name}:\n{steps}");
+                && !subqueries.Contains(step) && !step.Contains("COVERING INDEX IX_person_sort_family_sort_given_id", StringComparison.Ordinal)), $"{name}:\n{steps}");
             if (name.Contains("candidates", StringComparison.Ordinal))
             {
                 // Prefix candidates and their order come from the key indexes alone; an exact match also reads

@@ -26,7 +26,8 @@ internal static class SearchPlans
             ["birthdate"] = patients.Where(p => p.Birthdate >= new DateOnly(2010, 1, 1)).Matches.Take(1001),
             ["order, from a position"] = SearchPage.Sorted(db.Persons, position, true).Take(512),
             ["order, back from a position"] = SearchPage.Sorted(db.Persons, position, false).Take(512),
-            ["family count"] = SearchPage.Passing(RecordSearch.Named(db, patients, "Garc", NamePart.Family, StringMatch.Prefix).Driver!, patients.Others).Take(Page<object>.CountLimit + 1),
+            ["family candidates, counted"] = RecordSearch.Named(db, patients, "Garc", NamePart.Family, StringMatch.Prefix).Driver!.Take(Page<object>.CountLimit + 1),
+            ["family, passing"] = SearchPage.Passing(RecordSearch.Named(db, patients, "Garc", NamePart.Family, StringMatch.Prefix).Driver!, patients.Others).Distinct(),
             ["slice"] = SearchPage.Passing(patients.Where(p => p.Gender == "F").Matches, [1, 2, 3]),
         };
     }

@@ -166,22 +166,22 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
         await matches.Take(Page<object>.CountLimit + 1).CountAsync(cancellationToken) is var bounded && bounded <= Page<object>.CountLimit ? bounded : null;
 
     /// <summary>
-    /// How many persons match, when at most <see cref="Page{T}.CountLimit"/> do; null when more may. The
-    /// driver's candidates that pass the other criteria are counted in one statement that reads the key
-    /// indexes in their own order and stops at one past the limit: no sort, no distinct, no ids sent back
-    /// and forth. A person with two matching names counts twice there, so only when the limit holds are the
-    /// distinct persons among those few counted; a count past the limit is "more", as an estimate may say.
+    /// How many persons match, when the driver has at most <see cref="Page{T}.CountLimit"/> candidates;
+    /// null when it has more. The candidates are counted first, from the key indexes alone and stopping one
+    /// past the limit; only when they are that few are they probed for the other criteria, each by primary
+    /// key. A name range with more candidates than the limit gives no estimate even if the other criteria
+    /// leave fewer matches: probing a thousand candidates cost more than the rest of the page on PostgreSQL
+    /// (7.5 ms at a million patients), and <c>_total=accurate</c> counts them all.
     /// </summary>
     private static async Task<int?> BoundedCountAsync(IQueryable<NameCandidate> driver, SearchQuery matches, CancellationToken cancellationToken)
     {
         const int limit = Page<object>.CountLimit;
-        var passing = Passing(driver, matches.Others);
-        if (await passing.Take(limit + 1).CountAsync(cancellationToken) > limit)
+        if (await driver.Take(limit + 1).CountAsync(cancellationToken) > limit)
         {
             return null;
         }
 
-        return await passing.Distinct().CountAsync(cancellationToken);
+        return await Passing(driver, matches.Others).Distinct().CountAsync(cancellationToken);
     }
 
     /// <summary>The person ids of <paramref name="candidates"/> that pass <paramref name="criteria"/>, probed by primary key one candidate at a time.</summary>
