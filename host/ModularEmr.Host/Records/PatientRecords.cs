@@ -325,13 +325,13 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
     }
 
     /// <summary>
-    /// Patients with their person, names, addresses and identifiers in one statement, for one snapshot and
-    /// one round trip (as <see cref="PersonRecords.WithDetails"/>). The joined rows are names × addresses ×
-    /// identifiers per patient: a handful each in practice, and a page holds at most a hundred patients.
+    /// Patients with their details, a statement per collection. One joined statement would save PostgreSQL
+    /// three round trips, but SQLite's planner turned it into scans: 100,000 patients, an identifier search
+    /// took 186 ms instead of 4 (bench/scale.sh, 2026-12-07).
     /// </summary>
     private static IQueryable<Patient> WithDetails(IQueryable<Patient> patients) => patients
         .Include(p => p.Person).ThenInclude(p => p.Names)
         .Include(p => p.Person).ThenInclude(p => p.Addresses)
         .Include(p => p.Identifiers).ThenInclude(i => i.IdentifierType)
-        .AsSingleQuery();
+        .AsSplitQuery();
 }

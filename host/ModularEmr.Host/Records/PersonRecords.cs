@@ -115,13 +115,8 @@ internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, Time
             return existing;
         }, cancellationToken);
 
-    /// <summary>
-    /// Persons with their names, addresses and patient row, in one statement: one snapshot (split queries
-    /// outside a transaction could pair a person with names from after a concurrent write) and one round trip
-    /// on a networked database. A person has a few names and addresses, so the joined rows stay few.
-    /// </summary>
     internal static IQueryable<Person> WithDetails(IQueryable<Person> persons) =>
-        persons.Include(p => p.Names).Include(p => p.Addresses).Include(p => p.Patient).AsSingleQuery();
+        persons.Include(p => p.Names).Include(p => p.Addresses).Include(p => p.Patient).AsSplitQuery();
 
     /// <summary>
     /// Loads the person with its names, applies <paramref name="change"/>, raises its version and saves, as
