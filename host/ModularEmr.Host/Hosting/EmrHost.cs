@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ModularEmr.Host.Accounts;
 using ModularEmr.Host.Data;
 using ModularEmr.Host.Data.Postgres;
 using ModularEmr.Host.Data.Shared;
 using ModularEmr.Host.Data.Writes;
 using ModularEmr.Host.Demo;
+using ModularEmr.Host.Hosting.Health;
 using ModularEmr.Host.Modules;
 using ModularEmr.Host.Records;
 using ModularEmr.Host.Records.Search;
@@ -167,6 +169,17 @@ internal static class EmrHost
         services.AddDbContextPool<CoreDbContext>(
             (provider, options) => database.Configure(options.AddInterceptors(provider.GetRequiredService<CoreWrites>()), CoreDbContext.MigrationsOwner));
 
+        // Readiness reads a core table, not only opens a connection: SQLite opens any file, and a database
+        // without the host's tables cannot serve a request either. A database that hangs fails after 5 s.
+        services.AddHealthChecks().AddDbContextCheck<CoreDbContext>(
+            HealthApi.Database, HealthStatus.Unhealthy, [HealthApi.Ready], async (db, cancellationToken) =>
+            {
+                await db.Users.Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
+                return true;
+            });
+        services.Configure<HealthCheckServiceOptions>(options =>
+            options.Registrations.Single(check => check.Name == HealthApi.Database).Timeout = TimeSpan.FromSeconds(5));
+
         services.AddOptions<AccountOptions>().Bind(builder.Configuration.GetSection(AccountOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped<IUserAccounts, UserAccounts>();
@@ -270,6 +283,7 @@ internal static class EmrHost
             }
         }
 
+        app.MapHealth();
         app.MapHostApi();
         foreach (var module in loaded)
         {
