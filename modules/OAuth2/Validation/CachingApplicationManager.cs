@@ -41,8 +41,12 @@ public sealed class CachingApplicationManager(
             return Tracked(application);
         }
 
+        // A client this request's context already tracks comes back from the query with the values it was
+        // loaded with first (EF Core's identity resolution), not the row's: remembered under the current
+        // count, another request's committed change would be hidden from every request after this one.
+        var trackedBefore = WithoutDetectingChanges(() => db.Set<OpenIddictEntityFrameworkCoreApplication>().Local.Any(a => a.ClientId == identifier));
         var found = await base.FindByClientIdAsync(identifier, cancellationToken);
-        if (found is not null)
+        if (found is not null && !trackedBefore)
         {
             known.Remember(found, epoch);
         }
@@ -53,23 +57,28 @@ public sealed class CachingApplicationManager(
     /// <summary>
     /// The request's own instance of a remembered client: the one its context already tracks (OpenIddict
     /// asks for the same client several times per request), or else a copy tracked as if just loaded, so
-    /// a later update in this request works as on a loaded entity. Change detection stays off for this:
-    /// it would cost more than the query this replaces.
+    /// a later update in this request works as on a loaded entity.
     /// </summary>
-    private OpenIddictEntityFrameworkCoreApplication Tracked(OpenIddictEntityFrameworkCoreApplication remembered)
+    private OpenIddictEntityFrameworkCoreApplication Tracked(OpenIddictEntityFrameworkCoreApplication remembered) => WithoutDetectingChanges(() =>
+    {
+        if (db.Set<OpenIddictEntityFrameworkCoreApplication>().Local.FindEntry(remembered.Id!) is { } tracked)
+        {
+            return tracked.Entity;
+        }
+
+        var copy = StoredColumns<OpenIddictEntityFrameworkCoreApplication>.Copy(remembered);
+        db.Entry(copy).State = EntityState.Unchanged;
+        return copy;
+    });
+
+    /// <summary>Looks at the change tracker without a scan for changes, which would cost more than the query these save.</summary>
+    private T WithoutDetectingChanges<T>(Func<T> look)
     {
         var detect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            if (db.Set<OpenIddictEntityFrameworkCoreApplication>().Local.FindEntry(remembered.Id!) is { } tracked)
-            {
-                return tracked.Entity;
-            }
-
-            var copy = StoredColumns<OpenIddictEntityFrameworkCoreApplication>.Copy(remembered);
-            db.Entry(copy).State = EntityState.Unchanged;
-            return copy;
+            return look();
         }
         finally
         {

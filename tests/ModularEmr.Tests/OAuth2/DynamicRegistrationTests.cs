@@ -272,6 +272,46 @@ public sealed class DynamicRegistrationTests(SharedHarness shared) : IClassFixtu
         Assert.Equal(HttpStatusCode.Unauthorized, (await _oauth.TokenAsync((clientId, secret), ("grant_type", "client_credentials"), ("scope", "system/Patient.rs"))).Status);
     }
 
+    /// <summary>
+    /// The interleaving behind a rare failure of the racing test on PostgreSQL, made deterministic: a request that
+    /// loaded a client, then looks it up again after another request changed it, gets its own tracked (older)
+    /// copy, as EF Core does; that copy must not become what every later request is served.
+    /// </summary>
+    [Fact]
+    public async Task A_client_looked_up_again_by_a_request_that_loaded_it_before_a_change_does_not_hide_the_change_from_later_requests()
+    {
+        using var created = await _oauth.DynamicRegistrationAsync(await shared.InitialAccessTokenAsync(), Confidential("Before the change"));
+        var registered = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        var clientId = (string)registered["client_id"]!;
+        var uri = new Uri((string)registered["registration_client_uri"]!).PathAndQuery;
+        var token = (string)registered["registration_access_token"]!;
+
+        await using var slow = _oauth.Host.CreateScope();
+        var applications = ApplicationManager.In(slow.ServiceProvider);
+        Assert.Equal("Before the change", await applications.DisplayNameAsync(clientId));
+
+        var metadata = Confidential("After the change");
+        metadata["client_id"] = clientId;
+        var (updated, _) = await ManageAsync(HttpMethod.Put, uri, token, metadata);
+        Assert.Equal(HttpStatusCode.OK, updated.Status);
+
+        // Any other client's change moves the count on, so the next lookup of this one reads the store.
+        using var other = await _oauth.DynamicRegistrationAsync(await shared.InitialAccessTokenAsync(), Confidential("Another client"));
+        var otherRegistration = JsonNode.Parse(await other.Content.ReadAsStringAsync())!;
+        var otherMetadata = Confidential("Another client, renamed");
+        otherMetadata["client_id"] = (string)otherRegistration["client_id"]!;
+        var otherUri = new Uri((string)otherRegistration["registration_client_uri"]!).PathAndQuery;
+        Assert.Equal(HttpStatusCode.OK, (await ManageAsync(HttpMethod.Put, otherUri, (string)otherRegistration["registration_access_token"]!, otherMetadata)).Answer.Status);
+
+        // The slow request sees what it loaded (EF Core's identity resolution) ...
+        Assert.Equal("Before the change", await applications.DisplayNameAsync(clientId));
+
+        // ... and every later request sees the change.
+        Assert.Equal("After the change", (string?)(await ManageAsync(HttpMethod.Get, uri, token)).Answer.Body["client_name"]);
+        await using var later = _oauth.Host.CreateScope();
+        Assert.Equal("After the change", await ApplicationManager.In(later.ServiceProvider).DisplayNameAsync(clientId));
+    }
+
     [Fact]
     public async Task Racing_updates_and_deletes_are_each_answered_and_leave_one_outcome()
     {
