@@ -12,6 +12,7 @@ using ModularEmr.Modules.OAuth2.Pages;
 using ModularEmr.Modules.OAuth2.Protocol;
 using ModularEmr.Modules.OAuth2.Registration;
 using ModularEmr.Modules.OAuth2.Smart;
+using ModularEmr.Modules.OAuth2.Telemetry;
 using ModularEmr.Modules.OAuth2.Validation;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Modules;
@@ -53,6 +54,7 @@ public sealed class OAuth2Module : EmrModule
 
         services.AddScoped<IOAuth2Service, OAuth2Service>();
         services.AddSingleton<TokenDiagnosis>();
+        services.AddSingleton<OAuth2Metrics>();
         services.AddSingleton<RevocationSignal>();
         services.AddSingleton<ValidatedTokens>();
         services.AddSingleton<VerifiedSecrets>();

@@ -20,6 +20,7 @@ internal static class CoreMetadata
         (CorePrivileges.ViewPatientIdentifiers, "Able to view patient identifiers"),
         (CorePrivileges.ViewUsers, "Able to view users in OpenMRS"),
         (CorePrivileges.ViewRoles, "Able to view user roles"),
+        (Hosting.Telemetry.MetricsAccess.ViewMetrics, "Able to read the server's metrics"),
     ];
 
     private static readonly (string Name, string Description, string[] Privileges)[] Roles =

@@ -54,9 +54,15 @@ internal abstract class EmrDatabaseProvider : IAsyncDisposable
     protected static string HistoryTable(string moduleId) => $"__migrations_{moduleId}";
 
     /// <summary>
-    /// Modules migrate inside the install transaction on purpose (so a failed install leaves no table
-    /// behind); EF Core warns about migrations in a user transaction, which is exactly that.
+    /// What every context of the host and its modules shares, on either provider:
+    /// <list type="bullet">
+    /// <item>the time of each command measured (<see cref="DatabaseTelemetry"/>);</item>
+    /// <item>modules migrate inside the install transaction on purpose (so a failed install leaves no table
+    /// behind); EF Core warns about migrations in a user transaction, which is exactly that.</item>
+    /// </list>
     /// </summary>
-    protected static DbContextOptionsBuilder IgnoreInstallTransactionWarning(DbContextOptionsBuilder options) =>
-        options.ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.MigrationsUserTransactionWarning));
+    protected static DbContextOptionsBuilder WithHostConventions(DbContextOptionsBuilder options) =>
+        options
+            .AddInterceptors(DatabaseTelemetry.Instance)
+            .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.MigrationsUserTransactionWarning));
 }

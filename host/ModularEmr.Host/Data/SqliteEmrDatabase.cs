@@ -43,7 +43,7 @@ internal sealed class SqliteEmrDatabase : EmrDatabaseProvider
     public WriteGate Gate { get; } = new();
 
     public override void Configure(DbContextOptionsBuilder options, string moduleId) =>
-        IgnoreInstallTransactionWarning(options
+        WithHostConventions(options
             .UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable(HistoryTable(moduleId)))
             .AddInterceptors(_gateInterceptor, ReadTuning));
 
@@ -51,7 +51,7 @@ internal sealed class SqliteEmrDatabase : EmrDatabaseProvider
 
     /// <summary>Points a context at an open SQLite connection (the install transaction's, the record writer's).</summary>
     public static void ConfigureOn(DbContextOptionsBuilder options, string moduleId, DbConnection connection) =>
-        IgnoreInstallTransactionWarning(options.UseSqlite(connection, sqlite => sqlite.MigrationsHistoryTable(HistoryTable(moduleId))));
+        WithHostConventions(options.UseSqlite(connection, sqlite => sqlite.MigrationsHistoryTable(HistoryTable(moduleId))));
 
     /// <summary>Each install transaction already holds the file's only write lock (transactions begin IMMEDIATE).</summary>
     public override Task<IAsyncDisposable> HoldMigrationLockAsync(CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(NoLock.Instance);

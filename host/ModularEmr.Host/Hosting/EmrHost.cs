@@ -11,6 +11,7 @@ using ModularEmr.Host.Data.Shared;
 using ModularEmr.Host.Data.Writes;
 using ModularEmr.Host.Demo;
 using ModularEmr.Host.Hosting.Health;
+using ModularEmr.Host.Hosting.Telemetry;
 using ModularEmr.Host.Modules;
 using ModularEmr.Host.Records;
 using ModularEmr.Host.Records.Search;
@@ -90,6 +91,7 @@ internal static class EmrHost
         await MigrateCoreAsync(database, cancellationToken);
 
         AddCoreServices(builder, settings, registry, database);
+        builder.AddEmrTelemetry();
         foreach (var module in loaded)
         {
             var context = new ModuleContext(module.Catalog.Descriptor, module.Catalog.Settings, builder.Configuration, builder.Environment, settings.Demo, settings.DataDirectory)
@@ -284,6 +286,7 @@ internal static class EmrHost
         }
 
         app.MapHealth();
+        app.MapMetrics();
         app.MapHostApi();
         foreach (var module in loaded)
         {

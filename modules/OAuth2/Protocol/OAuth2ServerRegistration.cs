@@ -7,6 +7,7 @@ using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Keys;
 using ModularEmr.Modules.OAuth2.Registration;
 using ModularEmr.Modules.OAuth2.Smart;
+using ModularEmr.Modules.OAuth2.Telemetry;
 using ModularEmr.Modules.OAuth2.Validation;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
@@ -92,6 +93,7 @@ public static class OAuth2ServerRegistration
                 server.AddEventHandler(ScopeRules.ForAuthorization);
                 server.AddEventHandler(ScopeRules.ForToken);
                 server.AddEventHandler(ScopeInTokenResponse.Descriptor);
+                server.AddEventHandler(CountTokenResponses.Descriptor);
                 server.AddEventHandler(PublicOriginRequestUri.Descriptor);
                 server.AddEventHandler(RefuseForeignAudience.Descriptor)
                     .AddEventHandler(RequireUsableLaunch.Descriptor)

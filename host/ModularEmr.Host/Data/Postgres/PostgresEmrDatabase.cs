@@ -126,7 +126,7 @@ internal sealed class PostgresEmrDatabase : EmrDatabaseProvider
     /// provider, where the tools make them.
     /// </summary>
     private static void Portable(DbContextOptionsBuilder options) =>
-        IgnoreInstallTransactionWarning(options)
+        WithHostConventions(options)
             .ReplaceService<IMigrationsSqlGenerator, PortableMigrationsSqlGenerator>()
             .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning));
 

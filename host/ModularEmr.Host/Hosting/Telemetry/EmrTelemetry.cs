@@ -1,0 +1,56 @@
+using ModularEmr.Host.Data;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ModularEmr.Host.Hosting.Telemetry;
+
+/// <summary>
+/// Metrics and traces through OpenTelemetry: ASP.NET Core's request duration, the .NET runtime, database
+/// command time (<see cref="DatabaseTelemetry"/>), and every meter and activity source a module names
+/// <c>ModularEmr.*</c> (the OAuth2 module's token issuance and validation outcomes among them).
+/// <list type="bullet">
+/// <item>Metrics are always collected and scraped at <see cref="MetricsPath"/> by administrators
+/// (<see cref="MetricsAccess"/>), in Prometheus' text format.</item>
+/// <item>Metrics and traces go to an OTLP collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the
+/// OpenTelemetry convention, with its <c>OTEL_*</c> companions). Traces are collected only then: a span
+/// per request and per command costs throughput, and nothing would read them.</item>
+/// </list>
+/// </summary>
+internal static class EmrTelemetry
+{
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The names a module's meters and activity sources start with to be collected.</summary>
+    public const string ModuleSources = "ModularEmr.*";
+
+    public static void AddEmrTelemetry(this WebApplicationBuilder builder)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("ModularEmr", serviceVersion: typeof(EmrTelemetry).Assembly.GetName().Version?.ToString(3)))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(ModuleSources)
+                .AddPrometheusExporter());
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                // Probes call every few seconds; their spans would drown the requests people make.
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments(MetricsPath))
+                .AddSource(ModuleSources));
+            telemetry.UseOtlpExporter();
+        }
+
+        MetricsAccess.AddTo(builder.Services, builder.Configuration);
+    }
+
+    /// <summary><see cref="MetricsPath"/>, for administrators only.</summary>
+    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(MetricsAccess.Policy);
+        return endpoints;
+    }
+}
