@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -22,6 +23,7 @@ internal sealed class DatabaseTelemetry : DbCommandInterceptor
     public static readonly DatabaseTelemetry Instance = new();
 
     private static readonly ActivitySource Source = new(SourceName);
+    private static readonly ConcurrentDictionary<Guid, Activity> Running = new();
     private static readonly Meter Meter = new(SourceName);
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram(
@@ -127,12 +129,17 @@ internal sealed class DatabaseTelemetry : DbCommandInterceptor
 
     public override void CommandCanceled(DbCommand command, CommandEndEventData eventData) => Stop(eventData, "canceled", error: null);
 
-    /// <summary>A span for the command, if tracing listens; it becomes current until the command ends.</summary>
+    /// <summary>
+    /// A span for the command, if tracing listens, under the span current now (the request's). It is found
+    /// again by the command's id: EF Core calls the two halves from different async methods, so the span does
+    /// not stay <see cref="Activity.Current"/> from one to the other.
+    /// </summary>
     private static void Start(CommandEventData eventData)
     {
-        if (Source.HasListeners())
+        if (Source.HasListeners() && Source.StartActivity("db " + System(eventData), ActivityKind.Client) is { } activity)
         {
-            Source.StartActivity("db " + System(eventData), ActivityKind.Client)?.SetTag("db.system", System(eventData));
+            activity.SetTag("db.system", System(eventData));
+            Running[eventData.CommandId] = activity;
         }
     }
 
@@ -148,7 +155,7 @@ internal sealed class DatabaseTelemetry : DbCommandInterceptor
                 new KeyValuePair<string, object?>("emr.db.context", eventData.Context?.GetType().Name));
         }
 
-        if (Activity.Current is { Source.Name: SourceName } activity)
+        if (Running.TryRemove(eventData.CommandId, out var activity))
         {
             if (error is not null)
             {

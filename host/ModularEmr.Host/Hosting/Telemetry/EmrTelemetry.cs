@@ -14,13 +14,20 @@ namespace ModularEmr.Host.Hosting.Telemetry;
 /// <item>Metrics are always collected and scraped at <see cref="MetricsPath"/> by administrators
 /// (<see cref="MetricsAccess"/>), in Prometheus' text format.</item>
 /// <item>Metrics and traces go to an OTLP collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the
-/// OpenTelemetry convention, with its <c>OTEL_*</c> companions). Traces are collected only then: a span
-/// per request and per command costs throughput, and nothing would read them.</item>
+/// OpenTelemetry convention, with its <c>OTEL_*</c> companions). Traces are recorded only then (unless
+/// <see cref="TracesSetting"/> says otherwise): a span per request and per command costs throughput, and
+/// nothing would read them.</item>
 /// </list>
 /// </summary>
 internal static class EmrTelemetry
 {
     public const string MetricsPath = "/metrics";
+
+    /// <summary>
+    /// Whether traces are recorded: by default only when they are exported over OTLP; true records them for
+    /// an exporter added in code as well (the tests' in-memory one), false never.
+    /// </summary>
+    public const string TracesSetting = "Emr:Telemetry:Traces";
 
     /// <summary>The names a module's meters and activity sources start with to be collected.</summary>
     public const string ModuleSources = "ModularEmr.*";
@@ -28,6 +35,7 @@ internal static class EmrTelemetry
     public static void AddEmrTelemetry(this WebApplicationBuilder builder)
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var traces = builder.Configuration.GetValue<bool?>(TracesSetting) ?? otlp;
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("ModularEmr", serviceVersion: typeof(EmrTelemetry).Assembly.GetName().Version?.ToString(3)))
             .WithMetrics(metrics => metrics
@@ -35,12 +43,16 @@ internal static class EmrTelemetry
                 .AddRuntimeInstrumentation()
                 .AddMeter(ModuleSources)
                 .AddPrometheusExporter());
-        if (otlp)
+        if (traces)
         {
             telemetry.WithTracing(tracing => tracing
                 // Probes call every few seconds; their spans would drown the requests people make.
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments(MetricsPath))
                 .AddSource(ModuleSources));
+        }
+
+        if (otlp)
+        {
             telemetry.UseOtlpExporter();
         }
 
