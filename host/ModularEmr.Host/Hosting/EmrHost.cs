@@ -45,7 +45,9 @@ internal static class EmrHost
         HostCustomization? customization = null,
         CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = EmrSettings.NormalizeArguments(args) });
+        // appsettings.json (log levels, the lockout policy) is read beside the executable, not from wherever
+        // it was started: a published host started by systemd or from a shell elsewhere keeps its settings.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = EmrSettings.NormalizeArguments(args), ContentRootPath = AppContext.BaseDirectory });
         customization?.Builder?.Invoke(builder);
         var settings = EmrSettings.From(builder.Configuration, builder.Environment);
         if (purpose == HostPurpose.Serve && settings.PublicOrigin is null && !builder.Environment.IsDevelopment())
