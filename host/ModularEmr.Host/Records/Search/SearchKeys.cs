@@ -11,16 +11,21 @@ namespace ModularEmr.Host.Records.Search;
 /// </summary>
 internal static class SearchKeys
 {
-    /// <summary>Sets the keys of every name about to be saved; returns those names (their persons' order may change).</summary>
-    public static List<PersonName> Stamp(ChangeTracker tracker)
+    /// <summary>
+    /// Sets the keys of every name about to be saved; returns those names, each marked with whether it can
+    /// move its person in the search order, which only the preferred name decides: a name that is preferred,
+    /// or was until this save.
+    /// </summary>
+    public static List<StampedName> Stamp(ChangeTracker tracker)
     {
-        var stamped = new List<PersonName>();
+        var stamped = new List<StampedName>();
         foreach (var entry in tracker.Entries<PersonName>())
         {
             if (entry.State is EntityState.Added or EntityState.Modified)
             {
                 Apply(entry.Entity);
-                stamped.Add(entry.Entity);
+                var preferredChanged = entry.State == EntityState.Modified && entry.Property(n => n.Preferred).IsModified;
+                stamped.Add(new StampedName(entry.Entity, entry.Entity.Preferred || preferredChanged));
             }
         }
 
@@ -51,17 +56,18 @@ internal static class SearchKeys
     }
 
     /// <summary>
-    /// Recomputes the sort columns of the persons of <paramref name="names"/> from what is now stored, in
-    /// SQL: a name added without its person's other names loaded (and the preferred mark moved by an update
-    /// statement) is only known to the database. Their copies on the names are rewritten on every name of a
-    /// person whose order moved, and otherwise on the names saved now only: rewriting every name of a person
-    /// on each added name made a write cost as much as the person has names (a person written to 16 at a
-    /// time, with thousands of names, took 60 writes/s instead of 1,600; bench/mixed.sh).
+    /// Keeps the search order of the persons of <paramref name="names"/> (saved, so with their ids) and its
+    /// copy on their names. A person one of whose names can move it is sorted again from what is now stored,
+    /// in SQL (a name added without its person's other names loaded, or the preferred mark moved by an update
+    /// statement, is only known to the database), and if it moved, every name of the person is given the new
+    /// order. Otherwise only the names saved now are: rewriting every name of the person on each added name,
+    /// and sorting the person again from all its names, made a write cost as much as the person has names
+    /// (16 writers adding names to one person: 60 writes/s instead of 1,600; bench/mixed.sh).
     /// </summary>
-    public static async Task SortAsync(CoreDbContext db, IEnumerable<PersonName> names, CancellationToken cancellationToken)
+    public static async Task SortAsync(CoreDbContext db, IReadOnlyList<StampedName> names, CancellationToken cancellationToken)
     {
-        var saved = names.ToList();
-        foreach (var chunk in saved.Select(n => n.PersonId).Distinct().Chunk(5000))
+        var rewritten = new HashSet<int>();
+        foreach (var chunk in names.Where(n => n.MayMovePerson).Select(n => n.Name.PersonId).Distinct().Chunk(5000))
         {
             var before = await Order(db, chunk).ToDictionaryAsync(p => p.Id, cancellationToken);
             await db.Persons.Where(p => chunk.Contains(p.Id)).ExecuteUpdateAsync(set => set
@@ -72,16 +78,18 @@ internal static class SearchKeys
                 .Where(p => !before.TryGetValue(p.Id, out var was) || was != p)
                 .Select(p => p.Id)
                 .ToArray();
-            var others = saved.Where(n => chunk.Contains(n.PersonId) && !moved.Contains(n.PersonId)).Select(n => n.Id).ToArray();
             if (moved.Length > 0)
             {
                 await CopyOrder(db.PersonNames.Where(n => moved.Contains(n.PersonId)), db, cancellationToken);
+                rewritten.UnionWith(moved);
             }
+        }
 
-            if (others.Length > 0)
-            {
-                await CopyOrder(db.PersonNames.Where(n => others.Contains(n.Id)), db, cancellationToken);
-            }
+        // The names saved now of every person whose names were not all just given the order.
+        var rest = names.Where(n => !rewritten.Contains(n.Name.PersonId)).Select(n => n.Name.Id).ToArray();
+        foreach (var chunk in rest.Chunk(5000))
+        {
+            await CopyOrder(db.PersonNames.Where(n => chunk.Contains(n.Id)), db, cancellationToken);
         }
     }
 
