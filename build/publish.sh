@@ -4,7 +4,7 @@
 #   OUT/modules/<id>/              each shipped module: module.json, its assembly and its private dependencies
 #   OUT/modules.json               the three modules, by those folders
 # Run it with the two settings a production start needs (docs/operations.md, "Installing"):
-#   Emr__PublicOrigin=https://emr.example.org OUT/ModularEmr.Host --urls http://127.0.0.1:5000 --data /var/lib/modularemr
+#   Emr__PublicOrigin=https://emr.example.org OUT/ModularEmr.Host --urls http://127.0.0.1:5000 --data /var/lib/modularemr --modules OUT/modules.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(realpath -m "${1:?usage: build/publish.sh OUT [RUNTIME, default linux-x64]}")

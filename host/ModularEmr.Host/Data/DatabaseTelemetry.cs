@@ -29,7 +29,7 @@ internal sealed class DatabaseTelemetry : DbCommandInterceptor
     private static readonly Histogram<double> Duration = Meter.CreateHistogram(
         "emr.db.command.duration",
         unit: "s",
-        description: "Time from sending a database command to its result (or, for a query, to its first row).",
+        description: "Time of a database command until its result (for a query, its first row); on SQLite a write's time includes its wait for the file's one writer.",
         tags: null,
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 

@@ -9,7 +9,11 @@ using OpenTelemetry.Trace;
 
 namespace ModularEmr.Tests.Hosting;
 
-/// <summary>Traces, as a collector receives them (here through OpenTelemetry's in-memory exporter).</summary>
+/// <summary>
+/// Traces, as a collector receives them (here through OpenTelemetry's in-memory exporter). Alone: span
+/// listeners are process-wide, and another host's requests would be heard too.
+/// </summary>
+[Collection(ProcessWideMeters.Name)]
 public sealed class TracingTests : IDisposable
 {
     private readonly TestFolder _folder = new();
@@ -19,7 +23,7 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task A_fhir_read_is_one_trace_with_its_database_commands_under_the_request_and_no_sql_in_them()
     {
-        var spans = new List<Activity>();
+        var spans = new LockedActivities();
         var modules = new ModulesFileBuilder()
             .Add("oauth2", Repository.ModuleFolder("modules/OAuth2"))
             .Add("fhir", Repository.ModuleFolder("modules/Fhir"))
@@ -39,28 +43,23 @@ public sealed class TracingTests : IDisposable
         var token = (string)JsonNode.Parse(await (await client.SendAsync(tokenRequest)).Content.ReadAsStringAsync())!["access_token"]!;
         using var read = new HttpRequestMessage(HttpMethod.Get, $"/ws/fhir/Patient/{FhirHarness.AliceId}");
         read.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // The caller's trace (W3C Trace Context), continued by the server: the spans of this read are those of this trace.
+        var trace = ActivityTraceId.CreateRandom();
+        read.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(read)).StatusCode);
 
         // The request's span ends after its answer is sent.
         Activity? request = null;
         for (var waited = 0; request is null && waited < 100; waited++)
         {
-            lock (spans)
-            {
-                request = spans.FirstOrDefault(s => s.Kind == ActivityKind.Server && (s.GetTagItem("http.route") as string) == "/ws/fhir/Patient/{id}");
-            }
-
+            request = spans.Snapshot().FirstOrDefault(s => s.Kind == ActivityKind.Server && s.TraceId == trace);
             await Task.Delay(50);
         }
 
         Assert.NotNull(request);
-        Activity[] commands;
-        lock (spans)
-        {
-            commands = [.. spans.Where(s => s.Source.Name == "ModularEmr.Database" && s.TraceId == request.TraceId)];
-        }
-
-        Assert.True(commands.Length > 0, string.Join("\n", spans.Select(s => $"{s.Source.Name} {s.DisplayName} {s.TraceId} {s.ParentSpanId}")));
+        Assert.Equal("/ws/fhir/Patient/{id}", request.GetTagItem("http.route"));
+        var commands = spans.Snapshot().Where(s => s.Source.Name == "ModularEmr.Database" && s.TraceId == trace).ToArray();
+        Assert.NotEmpty(commands);
         Assert.All(commands, command =>
         {
             Assert.Equal(ActivityKind.Client, command.Kind);

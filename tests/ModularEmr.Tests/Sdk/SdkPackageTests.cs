@@ -9,6 +9,7 @@ namespace ModularEmr.Tests.Sdk;
 /// builds against the packed <c>ModularEmr.Sdk</c> from a local feed and runs in the host; built against
 /// another major version of the sdk, the host refuses it.
 /// </summary>
+[Collection(ReleaseBuilds.Name)]
 public sealed class SdkPackageTests : IDisposable
 {
     private readonly TestFolder _folder = new();

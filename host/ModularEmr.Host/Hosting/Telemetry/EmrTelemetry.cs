@@ -38,23 +38,30 @@ internal static class EmrTelemetry
         var traces = builder.Configuration.GetValue<bool?>(TracesSetting) ?? otlp;
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("ModularEmr", serviceVersion: typeof(EmrTelemetry).Assembly.GetName().Version?.ToString(3)))
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter(ModuleSources)
-                .AddPrometheusExporter());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter(ModuleSources).AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
         if (traces)
         {
-            telemetry.WithTracing(tracing => tracing
+            telemetry.WithTracing(tracing =>
+            {
                 // Probes call every few seconds; their spans would drown the requests people make.
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments(MetricsPath))
-                .AddSource(ModuleSources));
+                tracing.AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = http => !http.Request.Path.StartsWithSegments("/health") && !http.Request.Path.StartsWithSegments(MetricsPath))
+                    .AddSource(ModuleSources);
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
         }
 
-        if (otlp)
-        {
-            telemetry.UseOtlpExporter();
-        }
+        // Metrics and traces only, signal by signal: UseOtlpExporter() would export the logs as well, and log
+        // lines (a username, a client id) are not for a collector the operator set up for dashboards.
 
         MetricsAccess.AddTo(builder.Services, builder.Configuration);
     }

@@ -8,7 +8,7 @@ namespace ModularEmr.Host.Hosting.Telemetry;
 /// Who reads <see cref="EmrTelemetry.MetricsPath"/>: a signed-in user holding <see cref="ViewMetrics"/> (an
 /// administrator in a browser), or a scraper sending the token whose SHA-256 is
 /// <c>Emr:Telemetry:ScrapeTokenSha256</c>. Anyone else gets 401, or 403 when signed in without the privilege:
-/// metrics name clients, modules and error rates, which are an operator's business.
+/// metrics show error rates, refused tokens and database timings, which are an operator's business.
 /// </summary>
 internal static class MetricsAccess
 {
