@@ -139,6 +139,7 @@ internal sealed class DatabaseTelemetry : DbCommandInterceptor
         if (Source.HasListeners() && Source.StartActivity("db " + System(eventData), ActivityKind.Client) is { } activity)
         {
             activity.SetTag("db.system", System(eventData));
+            activity.SetTag("emr.db.context", eventData.Context?.GetType().Name);
             Running[eventData.CommandId] = activity;
         }
     }

@@ -36,8 +36,7 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
         var patients = SearchQuery.Of(db.Persons.AsNoTracking().Where(p => p.Patient != null && (query.IncludeVoided || (!p.Patient.Voided && !p.Voided))));
         var matches = string.IsNullOrEmpty(text) ? patients : await RecordSearch.NamedOrIdentifiedAsync(db, patients, text, cancellationToken);
         var total = query.CountTotal ? TotalMode.Accurate : TotalMode.None;
-        var page = await SearchPage.ReadAsync(db.Persons.AsNoTracking(), matches, query.StartIndex, query.Limit, null, null, total, cancellationToken);
-        return await PageAsync(page, cancellationToken);
+        return await PageAsync(matches, query.StartIndex, query.Limit, null, null, total, cancellationToken);
     }
 
     public async Task<Page<PatientRecord>> FindAsync(PatientCriteria criteria, CancellationToken cancellationToken = default)
@@ -85,18 +84,45 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
             query = query.Where(p => p.Birthdate <= before);
         }
 
-        var page = await SearchPage.ReadAsync(db.Persons.AsNoTracking(), query, criteria.Offset, criteria.Count, criteria.After, criteria.Before, criteria.Total, cancellationToken);
-        return await PageAsync(page, cancellationToken);
+        return await PageAsync(query, criteria.Offset, criteria.Count, criteria.After, criteria.Before, criteria.Total, cancellationToken);
     }
 
-    /// <summary>The patients of a page of matches, with their details, in the page's order.</summary>
-    private async Task<Page<PatientRecord>> PageAsync(SearchPage page, CancellationToken cancellationToken)
+    /// <summary>A page of the patients <paramref name="matches"/> finds, with their details, in the search order.</summary>
+    private async Task<Page<PatientRecord>> PageAsync(
+        SearchQuery matches, int offset, int count, string? after, string? before, TotalMode total, CancellationToken cancellationToken)
     {
-        var pageIds = page.Ids;
-        var patients = await WithDetails(db.Patients.AsNoTracking()).Where(p => pageIds.Contains(p.PersonId)).ToListAsync(cancellationToken);
-        var users = await RecordMapping.UserUuidsAsync(db, patients.Select(p => p.Person), cancellationToken);
-        var byId = patients.ToDictionary(p => p.PersonId);
-        return page.To<PatientRecord>(pageIds.Where(byId.ContainsKey).Select(id => RecordMapping.ToRecord(byId[id], users)).ToList());
+        var byId = new Dictionary<int, Patient>();
+
+        // On PostgreSQL a page read in one sorted statement brings its details in that statement: each
+        // statement is a round trip, which costs more than its server time (PERFORMANCE.md). SQLite, in
+        // process, reads details a statement per collection, where each would repeat the matching.
+        var page = await SearchPage.ReadAsync(
+            db.Persons.AsNoTracking(), matches, offset, count, after, before, total, db.Database.IsSqlite() ? null : LoadFirstAsync, cancellationToken);
+        var missing = page.Ids.Where(id => !byId.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var patient in await WithDetails(db.Patients.AsNoTracking()).Where(p => missing.Contains(p.PersonId)).ToListAsync(cancellationToken))
+            {
+                byId[patient.PersonId] = patient;
+            }
+        }
+
+        var users = await RecordMapping.UserUuidsAsync(db, byId.Values.Select(p => p.Person), cancellationToken);
+        return page.To<PatientRecord>(page.Ids.Where(byId.ContainsKey).Select(id => RecordMapping.ToRecord(byId[id], users)).ToList());
+
+        async Task<IReadOnlyList<PageCursor>> LoadFirstAsync(IQueryable<int> ids, CancellationToken token)
+        {
+            var patients = await WithDetails(db.Patients.AsNoTracking())
+                .Where(p => ids.Contains(p.PersonId))
+                .OrderBy(p => p.Person.SortFamily).ThenBy(p => p.Person.SortGiven).ThenBy(p => p.PersonId)
+                .ToListAsync(token);
+            foreach (var patient in patients)
+            {
+                byId[patient.PersonId] = patient;
+            }
+
+            return [.. patients.Select(p => new PageCursor(p.Person.SortFamily, p.Person.SortGiven, p.PersonId))];
+        }
     }
 
     public async Task<PatientRecord> UpdateAsync(Guid uuid, PatientUpdate update, int? expectedVersion, Guid? actingUserUuid, CancellationToken cancellationToken = default)

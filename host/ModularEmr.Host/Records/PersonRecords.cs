@@ -22,7 +22,7 @@ internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, Time
     {
         var matches = RecordSearch.ByWords(db, SearchQuery.Of(db.Persons.AsNoTracking().Where(p => query.IncludeVoided || !p.Voided)), query.Text);
         var total = query.CountTotal ? TotalMode.Accurate : TotalMode.None;
-        var page = await SearchPage.ReadAsync(db.Persons.AsNoTracking(), matches, query.StartIndex, query.Limit, null, null, total, cancellationToken);
+        var page = await SearchPage.ReadAsync(db.Persons.AsNoTracking(), matches, query.StartIndex, query.Limit, null, null, total, null, cancellationToken);
         var ids = page.Ids;
         var found = (await WithDetails(db.Persons.AsNoTracking()).Where(p => ids.Contains(p.Id)).ToListAsync(cancellationToken)).ToDictionary(p => p.Id);
         var users = await RecordMapping.UserUuidsAsync(db, found.Values, cancellationToken);

@@ -93,7 +93,7 @@ public sealed class PatientSearchTests : IAsyncLifetime
     [Fact]
     public async Task Generated_patients_carry_the_search_columns_a_save_writes_and_an_estimate_stops_counting_at_its_bound()
     {
-        var (exit, output, error) = await CliAsync("demo", "generate", "--patients", "2500", "--seed", "7", "--data", _oauth.Host.DataDirectory, "--modules", _oauth.Host.ModulesFile);
+        var (exit, output, error) = await _oauth.Host.RunCliAsync("demo", "generate", "--patients", "2500", "--seed", "7");
         Assert.True(exit == 0, error);
         Assert.Contains("added 2500 patients, S000000001 to S000002500", output, StringComparison.Ordinal);
 
@@ -113,12 +113,12 @@ public sealed class PatientSearchTests : IAsyncLifetime
         var accurate = await BundleAsync("_count=5&_total=accurate");
         Assert.True(accurate.Total > Page<object>.CountLimit);
 
-        var refused = await CliAsync("demo", "generate", "--patients", "0", "--data", _oauth.Host.DataDirectory, "--modules", _oauth.Host.ModulesFile);
+        var refused = await _oauth.Host.RunCliAsync("demo", "generate", "--patients", "0");
         Assert.NotEqual(0, refused.Exit);
         Assert.Contains("--patients must be a positive number", refused.Error, StringComparison.Ordinal);
 
         // A second run continues the identifiers instead of colliding with the first.
-        var again = await CliAsync("demo", "generate", "--patients", "3", "--data", _oauth.Host.DataDirectory, "--modules", _oauth.Host.ModulesFile);
+        var again = await _oauth.Host.RunCliAsync("demo", "generate", "--patients", "3");
         Assert.Contains("S000002501 to S000002503", again.Output, StringComparison.Ordinal);
     }
 
@@ -163,7 +163,7 @@ public sealed class PatientSearchTests : IAsyncLifetime
     [InlineData("birthdate=ge1990-01-01&gender=male", 25)]
     public async Task Paging_by_the_links_visits_every_match_once_in_order_while_patients_are_added(string query, int count)
     {
-        Assert.Equal(0, (await CliAsync("demo", "generate", "--patients", "2500", "--data", _oauth.Host.DataDirectory, "--modules", _oauth.Host.ModulesFile)).Exit);
+        Assert.Equal(0, (await _oauth.Host.RunCliAsync("demo", "generate", "--patients", "2500")).Exit);
         var expected = await ExpectedOrderAsync(query);
         Assert.True(expected.Count > 2 * count, $"{expected.Count} matches");
 
@@ -304,13 +304,5 @@ public sealed class PatientSearchTests : IAsyncLifetime
         await scope.ServiceProvider.GetRequiredService<IPatientRecords>().CreateAsync(
             new NewPatient(gender, birthdate ?? new DateOnly(1980, 1, 1), false, names, [new NewPatientIdentifier("National ID", identifier)]),
             actingUserUuid: null);
-    }
-
-    private static async Task<(int Exit, string Output, string Error)> CliAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await EmrProgram.RunAsync(args, output, error);
-        return (exit, output.ToString(), error.ToString());
     }
 }

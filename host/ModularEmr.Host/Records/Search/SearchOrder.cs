@@ -11,17 +11,25 @@ namespace ModularEmr.Host.Records.Search;
 internal sealed record SearchOrder<T>(Expression<Func<T, string>> Family, Expression<Func<T, string>> Given, Expression<Func<T, int>> Id)
 {
     /// <summary>The positions of <paramref name="rows"/> after (or before) <paramref name="position"/>, in order.</summary>
-    public IQueryable<PageCursor> Sorted(IQueryable<T> rows, PageCursor? position, bool forward)
+    public IQueryable<PageCursor> Sorted(IQueryable<T> rows, PageCursor? position, bool forward) =>
+        Ordered(rows, position, forward).Select(Bind((f, g, i) => new PageCursor(f, g, i)));
+
+    /// <summary>
+    /// The ids of the first <paramref name="count"/> rows after <paramref name="position"/>, for use as a
+    /// subquery: the set is the page's, the order is not kept.
+    /// </summary>
+    public IQueryable<int> First(IQueryable<T> rows, PageCursor? position, int count) => Ordered(rows, position, forward: true).Take(count).Select(Id);
+
+    private IOrderedQueryable<T> Ordered(IQueryable<T> rows, PageCursor? position, bool forward)
     {
         if (position is not null)
         {
             rows = rows.Where(Beyond(position, forward));
         }
 
-        var ordered = forward
+        return forward
             ? rows.OrderBy(Family).ThenBy(Given).ThenBy(Id)
             : rows.OrderByDescending(Family).ThenByDescending(Given).ThenByDescending(Id);
-        return ordered.Select(Bind((f, g, i) => new PageCursor(f, g, i)));
     }
 
     /// <summary>

@@ -33,9 +33,23 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
     /// <param name="after">Start after this position (a <see cref="NextCursor"/>).</param>
     /// <param name="before">Or end before this one (a <see cref="PreviousCursor"/>).</param>
     /// <param name="total">Whether and how far to count.</param>
+    /// <param name="details">
+    /// Optional: loads, in the same statement as the matches, the details of the persons a subquery of ids
+    /// names, and gives their positions in the search order. Used where a page is read in one sorted
+    /// statement (a search on its own index, or few matches), forward from the start or a cursor, so such a
+    /// search costs one round trip to the database instead of two. Every id must give a position.
+    /// </param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     public static async Task<SearchPage> ReadAsync(
-        IQueryable<Person> everyone, SearchQuery matches, int offset, int count, string? after, string? before, TotalMode total, CancellationToken cancellationToken)
+        IQueryable<Person> everyone,
+        SearchQuery matches,
+        int offset,
+        int count,
+        string? after,
+        string? before,
+        TotalMode total,
+        Func<IQueryable<int>, CancellationToken, Task<IReadOnlyList<PageCursor>>>? details,
+        CancellationToken cancellationToken)
     {
         if (after is not null && before is not null)
         {
@@ -49,6 +63,12 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
             : before is not null ? PageCursor.Decode(before, nameof(PatientCriteria.Before))
             : null;
         var wanted = offset + count + 1;
+
+        // Details are loaded for the rows read, so only where those are the page (and the one row after it).
+        async Task<List<PageCursor>> SortedAsync(IQueryable<Person> persons) => forward && offset == 0 && details is not null
+            ? [.. await details(PersonOrder.First(persons, position, wanted), cancellationToken)]
+            : await PersonOrder.Sorted(persons, position, forward).Take(wanted).ToListAsync(cancellationToken);
+
         List<PageCursor> rows;
         Func<Task<int?>> estimate;
         if (matches.Driver is { } driver)
@@ -60,7 +80,7 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
         }
         else if (matches.Indexed)
         {
-            rows = await PersonOrder.Sorted(matches.Matches, position, forward).Take(wanted).ToListAsync(cancellationToken);
+            rows = await SortedAsync(matches.Matches);
             estimate = () => BoundedAsync(matches.Matches, cancellationToken);
         }
         else
@@ -68,7 +88,7 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
             // Criteria on the person's columns only: the bounded count chooses how to read the page.
             var bounded = await BoundedAsync(matches.Matches, cancellationToken);
             rows = bounded is not null
-                ? await PersonOrder.Sorted(matches.Matches, position, forward).Take(wanted).ToListAsync(cancellationToken)
+                ? await SortedAsync(matches.Matches)
                 : await WalkAsync((from, size) => PersonOrder.Sorted(everyone, from, forward).Take(size), matches.Matches, position, wanted, FirstSlice, cancellationToken);
             estimate = () => Task.FromResult(bounded);
         }
