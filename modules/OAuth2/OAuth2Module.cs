@@ -102,6 +102,7 @@ public sealed class OAuth2Module : EmrModule
         endpoints.MapEhrLaunchApi();
         endpoints.MapUserInfoAndLogout();
         endpoints.MapLoginPage();
+        endpoints.MapPageAssets();
         endpoints.MapFragmentExtractor();
         endpoints.MapClientRegistrationApi();
         endpoints.MapDynamicRegistrationApi();

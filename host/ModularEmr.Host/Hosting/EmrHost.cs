@@ -220,6 +220,10 @@ internal static class EmrHost
         });
         services.AddAuthorization();
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = ".ModularEmr.Antiforgery");
+
+        // Modules render their pages as Razor components (RazorComponentResult, static server rendering):
+        // this registers the renderer and the antiforgery state <AntiforgeryToken /> writes from.
+        services.AddRazorComponents();
         services.AddProblemDetails();
         services.AddCors();
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -25,7 +24,7 @@ public static class AuthorizedAppsApi
     public static IEndpointRouteBuilder MapAuthorizedAppsPage(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(PagePath, PageAsync);
-        endpoints.MapPost(PagePath + "/{clientId}/revoke", RevokeFromPageAsync).DisableAntiforgery();
+        endpoints.MapPost(PagePath + "/{clientId}/revoke", RevokeFromPageAsync).RequireAntiforgery();
         return endpoints;
     }
 
@@ -48,35 +47,26 @@ public static class AuthorizedAppsApi
             : OAuth2Errors.Json("not_found", $"You have not authorized '{clientId}'.", StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> PageAsync(HttpContext http, IUserSignIn signIn, UserAuthorizations authorizations, IAntiforgery antiforgery)
+    private static async Task<IResult> PageAsync(HttpContext http, IUserSignIn signIn, UserAuthorizations authorizations)
     {
         if (await signIn.GetSignedInUserAsync(http, http.RequestAborted) is not { } user)
         {
             return Results.Redirect($"{LoginPage.Path}?returnUrl={Uri.EscapeDataString(PagePath)}");
         }
 
-        var apps = await authorizations.ListAsync(user.Uuid, http.RequestAborted);
-        var field = Html.AntiforgeryField(antiforgery, http);
-        var rows = string.Concat(apps.Select(a => $"""
-            <tr data-client="{Html.Encode(a.ClientId)}"><td>{Html.Encode(a.Name)}</td><td>{Html.Encode(string.Join(" ", a.Scopes))}</td><td>{a.AuthorizedAt:yyyy-MM-dd HH:mm} UTC</td>
-            <td><form method="post" action="{PagePath}/{Html.Encode(a.ClientId)}/revoke">{field}<button type="submit">Revoke</button></form></td></tr>
-            """));
-        var body = apps.Count == 0
-            ? "<p>You have not authorized any app.</p>"
-            : $"<table id=\"apps\"><tr><th>App</th><th>May</th><th>Since</th><th></th></tr>{rows}</table><p>Revoking an app ends its access at once.</p>";
-        return Html.Page("Your authorized apps", $"<p>Signed in as {Html.Encode(user.Username)}.</p>{body}");
+        return PageResults.Of<AuthorizedAppsView>(new { UserName = user.Username, Apps = await authorizations.ListAsync(user.Uuid, http.RequestAborted) });
     }
 
-    private static async Task<IResult> RevokeFromPageAsync(string clientId, HttpContext http, IUserSignIn signIn, UserAuthorizations authorizations, IAntiforgery antiforgery)
+    private static async Task<IResult> RevokeFromPageAsync(string clientId, HttpContext http, IUserSignIn signIn, UserAuthorizations authorizations)
     {
         if (await signIn.GetSignedInUserAsync(http, http.RequestAborted) is not { } user)
         {
             return Results.Redirect($"{LoginPage.Path}?returnUrl={Uri.EscapeDataString(PagePath)}");
         }
 
-        if (await Html.RefuseForgedAsync(antiforgery, http) is { } forged)
+        if (!FormAntiforgery.Passed(http))
         {
-            return forged;
+            return FormAntiforgery.Expired();
         }
 
         await authorizations.RevokeAsync(user.Uuid, clientId, http.RequestAborted);

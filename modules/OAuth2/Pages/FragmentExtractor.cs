@@ -25,7 +25,7 @@ public static class FragmentExtractor
     {
         if (string.IsNullOrEmpty(client_id) || await applications.FindByClientIdAsync(client_id, http.RequestAborted) is not { } application)
         {
-            return Html.Page("Unknown app", "<p class=\"error\">This page needs the client_id of a registered app.</p>", StatusCodes.Status400BadRequest);
+            return PageResults.Message("Unknown app", "This page needs the client_id of a registered app.", StatusCodes.Status400BadRequest);
         }
 
         var target = (await applications.GetRedirectUrisAsync(application, http.RequestAborted))
@@ -33,18 +33,13 @@ public static class FragmentExtractor
             .FirstOrDefault(u => !u.AbsolutePath.EndsWith(Path, StringComparison.Ordinal));
         if (target is null)
         {
-            return Html.Page("No delivery address", "<p class=\"error\">This app registered no address of its own to receive the token.</p>", StatusCodes.Status400BadRequest);
+            return PageResults.Message("No delivery address", "This app registered no address of its own to receive the token.", StatusCodes.Status400BadRequest);
         }
 
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
-        http.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; script-src 'sha256-{ScriptHash}'; form-action {target.GetLeftPart(UriPartial.Authority)}";
-        var body = $"""
-            <p id="status">Handing the sign-in result to the app…</p>
-            <form id="deliver" method="post" action="{Html.Encode(target.AbsoluteUri)}"></form>
-            <script>{Script}</script>
-            """;
-        return Html.Page("Signing in", body);
+        http.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; script-src 'sha256-{ScriptHash}'; style-src 'self'; form-action {target.GetLeftPart(UriPartial.Authority)}";
+        return PageResults.Of<FragmentExtractorView>(new { Target = target.AbsoluteUri, Script });
     }
 
     /// <summary>Reads the fragment, wipes it from the address bar and history, posts it as a form.</summary>

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ModularEmr.Sdk.Accounts;
 
@@ -18,18 +18,18 @@ public static class LoginPage
     public static IEndpointRouteBuilder MapLoginPage(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(Path, Show);
-        endpoints.MapPost(Path, SignInAsync).DisableAntiforgery();
+        endpoints.MapPost(Path, SignInAsync).RequireAntiforgery();
         return endpoints;
     }
 
-    private static IResult Show(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? signedOut) =>
-        Render(http, antiforgery, returnUrl, signedOut is null ? null : "You are signed out.", error: null);
+    private static RazorComponentResult<LoginView> Show(string? returnUrl, string? signedOut) =>
+        Render(returnUrl, signedOut is null ? null : "You are signed out.", error: null);
 
-    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, IUserSignIn signIn)
+    private static async Task<IResult> SignInAsync(HttpContext http, IUserSignIn signIn)
     {
-        if (await Html.RefuseForgedAsync(antiforgery, http) is { } forged)
+        if (!FormAntiforgery.Passed(http))
         {
-            return forged;
+            return FormAntiforgery.Expired();
         }
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
@@ -37,25 +37,12 @@ public static class LoginPage
         var result = await signIn.PasswordSignInAsync(http, form["username"].ToString(), form["password"].ToString(), persistent: false, http.RequestAborted);
         if (!result.Succeeded)
         {
-            return Render(http, antiforgery, returnUrl, notice: null, FailureMessage, StatusCodes.Status401Unauthorized);
+            return Render(returnUrl, notice: null, FailureMessage, StatusCodes.Status401Unauthorized);
         }
 
-        return Results.Redirect(Html.IsLocalUrl(returnUrl) ? returnUrl : "/ws/oauth2/authorizations");
+        return Results.Redirect(LocalUrl.IsLocal(returnUrl) ? returnUrl : "/ws/oauth2/authorizations");
     }
 
-    private static IResult Render(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? notice, string? error, int status = StatusCodes.Status200OK)
-    {
-        var body = $"""
-            {(notice is null ? string.Empty : $"<p>{Html.Encode(notice)}</p>")}
-            {Html.Error(error)}
-            <form method="post" action="{Path}">
-              {Html.AntiforgeryField(antiforgery, http)}
-              {Html.Hidden("returnUrl", Html.IsLocalUrl(returnUrl) ? returnUrl : null)}
-              <label for="username">Username</label><input type="text" id="username" name="username" autocomplete="username" required autofocus>
-              <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
-              <button type="submit">Sign in</button>
-            </form>
-            """;
-        return Html.Page("Sign in to ModularEmr", body, status);
-    }
+    private static RazorComponentResult<LoginView> Render(string? returnUrl, string? notice, string? error, int status = StatusCodes.Status200OK) =>
+        PageResults.Of<LoginView>(new { ReturnUrl = LocalUrl.IsLocal(returnUrl) ? returnUrl : null, Notice = notice, Error = error }, status);
 }

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -44,9 +43,10 @@ public static class AuthorizationEndpoint
 
     public static IEndpointRouteBuilder MapAuthorizationEndpoint(this IEndpointRouteBuilder endpoints)
     {
-        // The consent form posts back here; its antiforgery token is checked below, not by the middleware,
-        // because clients may also POST authorization requests (OIDC §3.1.2.1) without one.
-        endpoints.MapMethods(OAuth2ServerRegistration.AuthorizeUri, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).DisableAntiforgery();
+        // The consent and picker forms post back here, and the middleware checks their antiforgery token;
+        // its verdict is read only for those forms (a decision), as clients may also POST authorization
+        // requests (OIDC §3.1.2.1) without one.
+        endpoints.MapMethods(OAuth2ServerRegistration.AuthorizeUri, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).RequireAntiforgery();
         return endpoints;
     }
 
@@ -62,15 +62,14 @@ public static class AuthorizationEndpoint
                 return Results.Redirect(ErrorRedirect(http, verified, response));
             }
 
-            return Html.Page("This app's request was refused", $"""
-                <p class="error">{Html.Encode(response.ErrorDescription ?? error)}</p>
-                <p>Error code: <code>{Html.Encode(error)}</code>. Tell the developer of the app that sent you here.</p>
-                """, StatusCodes.Status400BadRequest);
+            return PageResults.Of<RefusedRequestView>(new { Error = error, Description = response.ErrorDescription ?? error }, StatusCodes.Status400BadRequest);
         }
 
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict server did not handle this authorization request.");
         var user = await services.SignIn.GetSignedInUserAsync(http, http.RequestAborted);
-        var isDecision = HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && (await http.Request.ReadFormAsync(http.RequestAborted)).ContainsKey(DecisionField);
+        // A decision is a POST of this server's consent or picker form; OpenIddict has read its fields into
+        // the request. The form itself is read only once its antiforgery token has been found valid.
+        var isDecision = HttpMethods.IsPost(http.Request.Method) && request.GetParameter(DecisionField) is not null;
         if (user is null || (request.HasPromptValue(PromptValues.Login) && !isDecision))
         {
             if (request.HasPromptValue(PromptValues.None))
@@ -110,9 +109,9 @@ public static class AuthorizationEndpoint
 
         if (isDecision)
         {
-            if (await Html.RefuseForgedAsync(services.Antiforgery, http) is { } forged)
+            if (!FormAntiforgery.Passed(http))
             {
-                return forged;
+                return FormAntiforgery.Expired();
             }
 
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
@@ -189,8 +188,8 @@ public static class AuthorizationEndpoint
     }
 
     /// <summary>The client's request as hidden fields of one of this server's forms, without that form's own fields.</summary>
-    public static string CarriedFields(OpenIddictRequest request) =>
-        string.Concat(request.GetParameters().Where(p => !FormFields.Contains(p.Key)).Select(p => Html.Hidden(p.Key, p.Value.ToString())));
+    public static IReadOnlyList<KeyValuePair<string, string?>> CarriedFields(OpenIddictRequest request) =>
+        [.. request.GetParameters().Where(p => !FormFields.Contains(p.Key)).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value.ToString()))];
 
     private static async Task<IResult> IssueAsync(HttpContext http, AuthorizationServices services, Grant grant, string authorizationType, Guid? patientInContext)
     {
@@ -249,7 +248,6 @@ public static class AuthorizationEndpoint
         IOpenIddictAuthorizationManager Authorizations,
         IPatientRecords Patients,
         IScopeCatalog Scopes,
-        IAntiforgery Antiforgery,
         OAuth2DbContext Db,
         EhrLaunches Launches);
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +17,8 @@ public static class UserInfoAndLogout
     public static IEndpointRouteBuilder MapUserInfoAndLogout(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapMethods(OAuth2ServerRegistration.UserInfoUri, [HttpMethods.Get, HttpMethods.Post], UserInfoAsync).DisableAntiforgery();
-        endpoints.MapMethods(OAuth2ServerRegistration.LogoutUri, [HttpMethods.Get, HttpMethods.Post], LogoutAsync).DisableAntiforgery();
+        // The confirmation form posts back here; clients may also POST logout requests without a token.
+        endpoints.MapMethods(OAuth2ServerRegistration.LogoutUri, [HttpMethods.Get, HttpMethods.Post], LogoutAsync).RequireAntiforgery();
         return endpoints;
     }
 
@@ -53,7 +53,7 @@ public static class UserInfoAndLogout
         return Results.Ok(claims);
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext http, IUserSignIn signIn, IAntiforgery antiforgery)
+    private static async Task<IResult> LogoutAsync(HttpContext http, IUserSignIn signIn)
     {
         // With error passthrough, a request OpenIddict refused (a body that is not a form, say) still
         // arrives here: it is answered with the error, and nobody is signed out.
@@ -69,20 +69,15 @@ public static class UserInfoAndLogout
         // user's own app sent the request, and any page on the web could end the session (logout CSRF).
         // A signed-in user then confirms on our own form, which carries an antiforgery token.
         var request = http.GetOpenIddictServerRequest()!;
-        var confirmed = HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && await Html.RefuseForgedAsync(antiforgery, http) is null;
+        // The form's verdict first: the framework refuses to read a form whose token it found invalid.
+        var confirmed = HttpMethods.IsPost(http.Request.Method) && FormAntiforgery.Passed(http) && http.Request.HasFormContentType;
         if (string.IsNullOrEmpty(request.IdTokenHint) && !confirmed && await signIn.GetSignedInUserAsync(http) is not null)
         {
-            var parameters = string.Concat(request.GetParameters()
+            var parameters = request.GetParameters()
                 .Where(p => p.Key != "__RequestVerificationToken")
-                .Select(p => Html.Hidden(p.Key, (string?)p.Value)));
-            return Html.Page("Sign out of ModularEmr?", $"""
-                <p>Do you want to sign out?</p>
-                <form method="post" action="{OAuth2ServerRegistration.LogoutUri}">
-                  {Html.AntiforgeryField(antiforgery, http)}
-                  {parameters}
-                  <button type="submit">Sign out</button>
-                </form>
-                """);
+                .Select(p => KeyValuePair.Create(p.Key, (string?)p.Value))
+                .ToList();
+            return PageResults.Of<LogoutView>(new { Parameters = parameters });
         }
 
         await signIn.SignOutAsync(http);

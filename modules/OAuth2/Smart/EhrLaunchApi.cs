@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -29,7 +28,7 @@ public static class EhrLaunchApi
     {
         endpoints.MapPost(ApiPath, CreateAsync).DisableAntiforgery();
         endpoints.MapGet(PagePath, PageAsync);
-        endpoints.MapPost(PagePath, LaunchFromPageAsync).DisableAntiforgery();
+        endpoints.MapPost(PagePath, LaunchFromPageAsync).RequireAntiforgery();
         return endpoints;
     }
 
@@ -60,35 +59,26 @@ public static class EhrLaunchApi
 
         if (!user.HasPrivilege(CorePrivileges.ViewPatients))
         {
-            return Html.Page("Not allowed", $"<p class=\"error\">Launching an app for a patient needs the privilege '{Html.Encode(CorePrivileges.ViewPatients)}'.</p>", StatusCodes.Status403Forbidden);
+            return PageResults.Message("Not allowed", $"Launching an app for a patient needs the privilege '{CorePrivileges.ViewPatients}'.", StatusCodes.Status403Forbidden);
         }
 
         if (patient is not { } uuid || await services.Patients.GetAsync(uuid, http.RequestAborted) is not { Voided: false } record)
         {
-            return Html.Page("No patient", "<p class=\"error\">Open this page with the patient in view: <code>?patient=</code> and the patient's uuid.</p>", StatusCodes.Status404NotFound);
+            return PageResults.Message("No patient", "Open this page with the patient in view: ?patient= and the patient's uuid.", StatusCodes.Status404NotFound);
         }
 
         var apps = await services.Db.ClientRegistrations.AsNoTracking().Where(r => r.LaunchUri != null).OrderBy(r => r.ClientId).ToListAsync(http.RequestAborted);
-        var rows = new List<string>();
+        var launchable = new List<LaunchableApp>();
         foreach (var app in apps)
         {
-            var name = await services.Applications.FindByClientIdAsync(app.ClientId, http.RequestAborted) is { } application
-                ? await services.Applications.GetDisplayNameAsync(application, http.RequestAborted) ?? app.ClientId
-                : null;
-            if (name is not null)
+            if (await services.Applications.FindByClientIdAsync(app.ClientId, http.RequestAborted) is { } application)
             {
-                rows.Add($"""
-                    <li data-client="{Html.Encode(app.ClientId)}"><form method="post" action="{PagePath}">{Html.AntiforgeryField(services.Antiforgery, http)}{Html.Hidden("clientId", app.ClientId)}{Html.Hidden("patient", uuid.ToString())}
-                    <button type="submit">Launch {Html.Encode(name)}</button> <small>{Html.Encode(app.Description)}</small></form></li>
-                    """);
+                var name = await services.Applications.GetDisplayNameAsync(application, http.RequestAborted) ?? app.ClientId;
+                launchable.Add(new LaunchableApp(app.ClientId, name, app.Description));
             }
         }
 
-        var body = $"""
-            <p>Signed in as <strong>{Html.Encode(user.Username)}</strong>. Patient in view: <strong id="patient-name">{Html.Encode(record.Person.PreferredName?.Display)}</strong>.</p>
-            {(rows.Count == 0 ? "<p>No registered app has a launch URL.</p>" : $"<ul id=\"apps\">{string.Concat(rows)}</ul>")}
-            """;
-        return Html.Page("Launch an app", body);
+        return PageResults.Of<EhrLaunchView>(new { UserName = user.Username, Patient = uuid, PatientName = record.Person.PreferredName?.Display, Apps = launchable });
     }
 
     private static async Task<IResult> LaunchFromPageAsync(HttpContext http, [AsParameters] LaunchServices services)
@@ -98,15 +88,15 @@ public static class EhrLaunchApi
             return Results.Redirect(LoginPage.Path);
         }
 
-        if (await Html.RefuseForgedAsync(services.Antiforgery, http) is { } forged)
+        if (!FormAntiforgery.Passed(http))
         {
-            return forged;
+            return FormAntiforgery.Expired();
         }
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var (created, status, error) = await LaunchAsync(http, services, user, form["clientId"], Guid.TryParse(form["patient"], out var patient) ? patient : null);
         return created is null
-            ? Html.Page("The app cannot be launched", Html.Error(error), status)
+            ? PageResults.Message("The app cannot be launched", error!, status)
             : Results.Redirect(created.LaunchUrl, permanent: false, preserveMethod: false);
     }
 
@@ -140,7 +130,6 @@ public static class EhrLaunchApi
     public sealed record LaunchServices(
         IUserSignIn SignIn,
         IPatientRecords Patients,
-        IAntiforgery Antiforgery,
         OAuth2DbContext Db,
         OpenIddict.Abstractions.IOpenIddictApplicationManager Applications,
         EhrLaunches Launches,
