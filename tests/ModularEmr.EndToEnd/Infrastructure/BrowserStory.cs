@@ -7,17 +7,22 @@ namespace ModularEmr.EndToEnd.Infrastructure;
 /// <summary>
 /// One browser test: each person gets their own browser context (their own cookies), every page step
 /// is photographed, and the photographs are kept under
-/// <c>tests/ModularEmr.EndToEnd/TestResults/screenshots/&lt;test&gt;/</c> only when the test fails.
+/// <c>tests/ModularEmr.EndToEnd/TestResults/screenshots/&lt;test&gt;/</c> only when the test fails. Every
+/// step on a page of the server is also checked with axe-core (<see cref="Accessibility"/>): a serious or
+/// critical violation on any of them fails the test.
 /// </summary>
 internal sealed class BrowserStory : IAsyncDisposable
 {
     private readonly IBrowser _browser;
+    private readonly string _server;
     private readonly List<IBrowserContext> _contexts = [];
+    private readonly List<string> _violations = [];
     private int _shot;
 
-    private BrowserStory(IBrowser browser, string folder)
+    private BrowserStory(IBrowser browser, Uri server, string folder)
     {
         _browser = browser;
+        _server = server.GetLeftPart(UriPartial.Authority);
         Folder = folder;
     }
 
@@ -35,10 +40,14 @@ internal sealed class BrowserStory : IAsyncDisposable
         }
 
         Directory.CreateDirectory(folder);
-        await using var run = new BrowserStory(await fixture.BrowserAsync(), folder);
+        await using var run = new BrowserStory(await fixture.BrowserAsync(), fixture.BaseAddress, folder);
         try
         {
             await story(run);
+            if (run._violations.Count > 0)
+            {
+                throw new InvalidOperationException($"Accessibility (axe-core) on the server's pages:\n{string.Join('\n', run._violations)}");
+            }
         }
         catch (Exception failure)
         {
@@ -65,6 +74,17 @@ internal sealed class BrowserStory : IAsyncDisposable
     {
         var file = Path.Combine(Folder, $"{Interlocked.Increment(ref _shot):00}-{step}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+        if (new Uri(page.Url).GetLeftPart(UriPartial.Authority) == _server)
+        {
+            try
+            {
+                _violations.AddRange((await Accessibility.CheckAsync(page)).Select(v => $"{step} ({new Uri(page.Url).AbsolutePath}): {v}"));
+            }
+            catch (PlaywrightException navigated) when (navigated.Message.Contains("Execution context was destroyed", StringComparison.Ordinal))
+            {
+                // The page moved on while it was checked (the fragment extractor posts at once): the next step checks where it went.
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
