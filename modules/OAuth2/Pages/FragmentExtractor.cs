@@ -39,11 +39,11 @@ public static class FragmentExtractor
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         http.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; script-src 'sha256-{ScriptHash}'; style-src 'self'; form-action {target.GetLeftPart(UriPartial.Authority)}";
-        return PageResults.Of<FragmentExtractorView>(new { Target = target.AbsoluteUri, Script });
+        return PageResults.Of<FragmentExtractorView>(new { Target = target.AbsoluteUri });
     }
 
     /// <summary>Reads the fragment, wipes it from the address bar and history, posts it as a form.</summary>
-    private const string Script = """
+    internal const string Script = """
         (function () {
           var fragment = window.location.hash.substring(1);
           history.replaceState(null, "", window.location.pathname + window.location.search);

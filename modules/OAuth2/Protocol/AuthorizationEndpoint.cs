@@ -67,8 +67,9 @@ public static class AuthorizationEndpoint
 
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict server did not handle this authorization request.");
         var user = await services.SignIn.GetSignedInUserAsync(http, http.RequestAborted);
-        // A decision is a POST of this server's consent or picker form; OpenIddict has read its fields into
-        // the request. The form itself is read only once its antiforgery token has been found valid.
+        // A decision is a POST of this server's consent or picker form, whose fields OpenIddict has read
+        // into the request. ASP.NET Core refuses to hand out a form whose antiforgery token the middleware
+        // found invalid (a client's POST here carries none), so the form is read only after that check.
         var isDecision = HttpMethods.IsPost(http.Request.Method) && request.GetParameter(DecisionField) is not null;
         if (user is null || (request.HasPromptValue(PromptValues.Login) && !isDecision))
         {

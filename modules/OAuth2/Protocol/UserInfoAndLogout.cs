@@ -69,8 +69,8 @@ public static class UserInfoAndLogout
         // user's own app sent the request, and any page on the web could end the session (logout CSRF).
         // A signed-in user then confirms on our own form, which carries an antiforgery token.
         var request = http.GetOpenIddictServerRequest()!;
-        // The form's verdict first: the framework refuses to read a form whose token it found invalid.
-        var confirmed = HttpMethods.IsPost(http.Request.Method) && FormAntiforgery.Passed(http) && http.Request.HasFormContentType;
+        // Confirmed only by our own form: the middleware found its antiforgery token valid.
+        var confirmed = HttpMethods.IsPost(http.Request.Method) && FormAntiforgery.Passed(http);
         if (string.IsNullOrEmpty(request.IdTokenHint) && !confirmed && await signIn.GetSignedInUserAsync(http) is not null)
         {
             var parameters = request.GetParameters()

@@ -10,7 +10,7 @@ public static class SmartStyleApi
 {
     public const string Path = "/ws/oauth2/smart-style.json";
 
-    /// <summary>The colours and fonts of this module's pages (Pages/Html.cs), in SMART's vocabulary.</summary>
+    /// <summary>The colours and fonts of this module's pages (Pages/Assets/oauth2.css), in SMART's vocabulary.</summary>
     private static readonly SmartStyle Style = new(
         ColorBackground: "#ffffff",
         ColorError: "#a01818",
