@@ -18,6 +18,8 @@ public sealed class FhirModule : EmrModule
         _ = ModelInfo.ModelInspector.FindClassMapping(typeof(Patient));
         services.AddSingleton<FhirFormats>();
         services.AddSingleton<PatientDocuments>();
+        services.AddHomeLink(new HomeLink(
+            "FHIR R4 CapabilityStatement", FhirApi.BasePath + "/metadata", $"What the HL7 FHIR R4 server at {FhirApi.BasePath} implements, with its SMART endpoints; its resources need a SMART token."));
     }
 
     public override async System.Threading.Tasks.Task InstallAsync(IModuleInstallContext context, CancellationToken cancellationToken)

@@ -13,8 +13,12 @@ public sealed class RestModule : EmrModule
     public const string ReadScope = "rest.read";
     public const string WriteScope = "rest.write";
 
-    public override void ConfigureServices(IServiceCollection services, ModuleContext context) =>
+    public override void ConfigureServices(IServiceCollection services, ModuleContext context)
+    {
         services.AddOpenApi(RestApi.DocumentName, options => options.ShouldInclude = description => description.GroupName == RestApi.DocumentName);
+        services.AddHomeLink(new HomeLink(
+            "REST web services (OpenAPI)", $"{RestApi.BasePath}/openapi/{RestApi.DocumentName}.json", "The OpenMRS-style REST API's OpenAPI document: people, patients, users and roles."));
+    }
 
     public override async Task InstallAsync(IModuleInstallContext context, CancellationToken cancellationToken)
     {

@@ -21,6 +21,7 @@ internal static class CoreMetadata
         (CorePrivileges.ViewUsers, "Able to view users in OpenMRS"),
         (CorePrivileges.ViewRoles, "Able to view user roles"),
         (Hosting.Telemetry.MetricsAccess.ViewMetrics, "Able to read the server's metrics"),
+        (Hosting.Home.HomeApi.ViewAdministration, "Able to see the installed modules' state and the database on the home page"),
     ];
 
     private static readonly (string Name, string Description, string[] Privileges)[] Roles =

@@ -11,6 +11,7 @@ using ModularEmr.Host.Data.Shared;
 using ModularEmr.Host.Data.Writes;
 using ModularEmr.Host.Demo;
 using ModularEmr.Host.Hosting.Health;
+using ModularEmr.Host.Hosting.Home;
 using ModularEmr.Host.Hosting.Telemetry;
 using ModularEmr.Host.Modules;
 using ModularEmr.Host.Records;
@@ -294,6 +295,7 @@ internal static class EmrHost
         app.MapHealth();
         app.MapMetrics();
         app.MapHostApi();
+        app.MapHome();
         foreach (var module in loaded)
         {
             var group = app.MapGroup(string.Empty).WithMetadata(new ModuleEndpointMetadata(module));

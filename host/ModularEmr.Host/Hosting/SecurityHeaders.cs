@@ -5,7 +5,8 @@ namespace ModularEmr.Host.Hosting;
 /// <summary>
 /// Headers on every response the host sends (pages above all: login, consent, the developer portal, the
 /// fragment extractor): no framing (clickjacking of the consent and login forms), no referrer (an
-/// authorization code or state in the address must not leak to another site), no MIME sniffing.
+/// authorization code or state in the address must not leak to another site), no MIME sniffing, and no
+/// caching of a page unless it allows it.
 /// </summary>
 /// <remarks>
 /// The policy leaves out <c>form-action</c> on purpose: Chrome applies it to the redirect that follows the
@@ -38,6 +39,13 @@ internal sealed class SecurityHeaders(RequestDelegate next)
         else if (!policy.ToString().Contains("frame-ancestors", StringComparison.OrdinalIgnoreCase))
         {
             headers.ContentSecurityPolicy = policy.ToString().TrimEnd(' ', ';') + "; frame-ancestors 'none'";
+        }
+
+        // A page names the signed-in user and what they may see; a shared cache or the back button on a
+        // shared workstation must not show it to the next person. A page that may be kept says so itself.
+        if (StringValues.IsNullOrEmpty(headers.CacheControl) && headers.ContentType.ToString().StartsWith("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            headers.CacheControl = "no-store";
         }
 
         headers.XFrameOptions = "DENY";

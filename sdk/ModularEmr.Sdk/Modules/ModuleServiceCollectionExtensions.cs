@@ -10,6 +10,24 @@ namespace ModularEmr.Sdk.Modules;
 /// <summary>Registration helpers a module calls from <see cref="EmrModule.ConfigureServices"/>.</summary>
 public static class ModuleServiceCollectionExtensions
 {
+    /// <summary>Puts <paramref name="link"/> on the host's home page.</summary>
+    /// <exception cref="ArgumentException">The link leaves this server, or asks a privilege of visitors not signed in.</exception>
+    public static IServiceCollection AddHomeLink(this IServiceCollection services, HomeLink link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        if (!link.Url.StartsWith('/') || link.Url.StartsWith("//", StringComparison.Ordinal) || link.Url.Contains('\\', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"A home link is a path on this server ('/…'), not '{link.Url}'.", nameof(link));
+        }
+
+        if (link.Audience == HomeLinkAudience.SignedOut && link.Privilege is not null)
+        {
+            throw new ArgumentException("A link for visitors not signed in cannot ask for a privilege.", nameof(link));
+        }
+
+        return services.AddSingleton(link);
+    }
+
     /// <summary>
     /// Binds <typeparamref name="TOptions"/> to the module's <c>settings</c>. An unknown key or a value
     /// that fails its data annotations stops the host at start with a message naming the module.
