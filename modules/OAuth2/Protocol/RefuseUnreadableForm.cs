@@ -9,8 +9,8 @@ namespace ModularEmr.Modules.OAuth2.Protocol;
 
 /// <summary>
 /// RFC 6749 §5.2 (<c>invalid_request</c>: "otherwise malformed"): a form body the framework refuses to
-/// parse (a key beyond its length limit, a value or field count beyond its limits, a truncated body) is
-/// the client's error. OpenIddict reads the form itself and lets that exception escape as a 500, so the
+/// parse (a key beyond its length limit, a value or field count beyond its limits, a truncated body, a
+/// malformed Content-Type) is the client's error. OpenIddict reads the form itself and lets that exception escape as a 500, so the
 /// form is read here first, where the failure can be answered as an OAuth2 error. ASP.NET Core keeps the
 /// parsed form, so OpenIddict does not read the body twice.
 /// </summary>
@@ -32,8 +32,20 @@ public sealed class RefuseUnreadableForm<TContext> : IOpenIddictServerHandler<TC
     public async ValueTask HandleAsync(TContext context)
     {
         var request = context.Transaction.GetHttpRequest();
-        if (request is null || !HttpMethods.IsPost(request.Method) || !request.HasFormContentType)
+        if (request is null || !HttpMethods.IsPost(request.Method))
         {
+            return;
+        }
+
+        if (!request.HasFormContentType)
+        {
+            // OpenIddict takes a Content-Type that merely starts as a form's for one, and the framework then
+            // refuses to read it (two Content-Type headers, "application/x-www-form-urlencoded,;;;").
+            if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                context.Reject(Errors.InvalidRequest, "The request's Content-Type header is malformed: send one, 'application/x-www-form-urlencoded'.");
+            }
+
             return;
         }
 

@@ -94,6 +94,24 @@ public sealed class TokenGrantTests : IAsyncLifetime
         Assert.Contains("2,048", (string?)body["error_description"], StringComparison.Ordinal);
     }
 
+    /// <summary>Found by the endpoint fuzz: two Content-Type headers, the first a form's, were a 500 from OpenIddict's form reader.</summary>
+    [Theory]
+    [InlineData("/ws/oauth2/authorize")]
+    [InlineData("/ws/oauth2/token")]
+    [InlineData("/ws/oauth2/logout")]
+    public async Task A_malformed_form_content_type_is_an_invalid_request_not_a_500(string endpoint)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent("grant_type=client_credentials") };
+        request.Content.Headers.Remove("Content-Type");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", ";;;");
+
+        var response = await _oauth.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Content-Type header is malformed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("client_id")]
     [InlineData("client_secret")]
