@@ -40,14 +40,15 @@ public sealed class OAuth2Module : EmrModule
         var keys = ServerKeys.LoadOrCreate(context.Keys);
         services.AddSingleton(keys);
         services.AddOAuth2Server(options, keys, requireHttps: options.RequireHttps ?? !context.IsDemo);
-        services.AddHomeLink(new HomeLink("Sign in", LoginPage.Path + "?returnUrl=%2F", "Sign in with your ModularEmr account.") { Audience = HomeLinkAudience.SignedOut });
-        services.AddHomeLink(new HomeLink("My authorized apps", AuthorizedAppsApi.PagePath, "The apps you allowed to act for you, and revoking them.") { Audience = HomeLinkAudience.SignedIn });
-        services.AddHomeLink(new HomeLink("Developer portal", ClientPortal.Path, "Register and manage your OAuth2 and SMART apps.")
+        services.AddHomeLink(new HomeLink("HomeSignIn", LoginPage.Path + "?returnUrl=%2F", "HomeSignInText") { Audience = HomeLinkAudience.SignedOut, Texts = typeof(PageText) });
+        services.AddHomeLink(new HomeLink("HomeApps", AuthorizedAppsApi.PagePath, "HomeAppsText") { Audience = HomeLinkAudience.SignedIn, Texts = typeof(PageText) });
+        services.AddHomeLink(new HomeLink("HomePortal", ClientPortal.Path, "HomePortalText")
         {
             Audience = HomeLinkAudience.SignedIn,
             Privilege = ManageClientsPrivilege,
+            Texts = typeof(PageText),
         });
-        services.AddHomeLink(new HomeLink("Sign out", OAuth2ServerRegistration.LogoutUri, "End your session on this server.") { Audience = HomeLinkAudience.SignedIn });
+        services.AddHomeLink(new HomeLink("HomeSignOut", OAuth2ServerRegistration.LogoutUri, "HomeSignOutText") { Audience = HomeLinkAudience.SignedIn, Texts = typeof(PageText) });
 
         // The issuer (and so the discovery document, every URL in it and the iss of each token) is the
         // configured public origin, never the Host header of a request; without one (Development only)

@@ -12,6 +12,7 @@ using ModularEmr.Host.Data.Writes;
 using ModularEmr.Host.Demo;
 using ModularEmr.Host.Hosting.Health;
 using ModularEmr.Host.Hosting.Home;
+using ModularEmr.Host.Hosting.Localization;
 using ModularEmr.Host.Hosting.Telemetry;
 using ModularEmr.Host.Modules;
 using ModularEmr.Host.Records;
@@ -225,6 +226,7 @@ internal static class EmrHost
         // Modules render their pages as Razor components (RazorComponentResult, static server rendering):
         // this registers the renderer and the antiforgery state <AntiforgeryToken /> writes from.
         services.AddRazorComponents();
+        services.AddEmrLocalization();
         services.AddProblemDetails();
         services.AddCors();
 
@@ -261,6 +263,7 @@ internal static class EmrHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestCharset>();
+        app.UseRequestLocalization();
         app.UseRouting();
         // Which origins, on which paths, is the OAuth2 module's to say (registered clients); none without it.
         app.UseCors();
@@ -296,6 +299,7 @@ internal static class EmrHost
         app.MapMetrics();
         app.MapHostApi();
         app.MapHome();
+        app.MapLanguageSwitch();
         foreach (var module in loaded)
         {
             var group = app.MapGroup(string.Empty).WithMetadata(new ModuleEndpointMetadata(module));

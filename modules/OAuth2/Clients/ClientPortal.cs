@@ -46,11 +46,11 @@ public static class ClientPortal
             var request = Read(form);
             try
             {
-                return SecretPage("App registered", await services.Clients.RegisterAsync(developer, request, http.RequestAborted));
+                return SecretPage(rotated: false, await services.Clients.RegisterAsync(developer, request, http.RequestAborted));
             }
             catch (ClientRegistrationException refused)
             {
-                return await RefusedFormAsync(http, services, "Your OAuth2 apps", refused.Message, Path, request, "Register");
+                return await RefusedFormAsync(http, services, title: null, refused.Message, Path, request, registering: true);
             }
         });
 
@@ -92,7 +92,7 @@ public static class ClientPortal
             }
             catch (ClientRegistrationException refused)
             {
-                return await RefusedFormAsync(http, services, request.Name ?? clientId, refused.Message, PathOf(clientId), request, "Save");
+                return await RefusedFormAsync(http, services, request.Name ?? clientId, refused.Message, PathOf(clientId), request, registering: false);
             }
         });
 
@@ -102,7 +102,7 @@ public static class ClientPortal
             try
             {
                 return await services.Clients.RotateSecretAsync(developer, clientId, http.RequestAborted) is { } rotated
-                    ? SecretPage("New secret", rotated)
+                    ? SecretPage(rotated: true, rotated)
                     : NotFound(clientId);
             }
             catch (ClientRegistrationException refused)
@@ -120,13 +120,13 @@ public static class ClientPortal
     private static RazorComponentResult<MessagePage> NotFound(string clientId) => PageResults.Message("Not found", $"You have no app '{clientId}'.", StatusCodes.Status404NotFound);
 
     private static async Task<IResult> RefusedFormAsync(
-        HttpContext http, PortalServices services, string title, string error, string action, ClientRegistrationRequest values, string submit) =>
+        HttpContext http, PortalServices services, string? title, string error, string action, ClientRegistrationRequest values, bool registering) =>
         PageResults.Of<ClientFormPage>(
-            new { Title = title, Error = error, Action = action, Values = values, Submit = submit, Scopes = await services.Scopes.ListAsync(http.RequestAborted) },
+            new { Title = title, Error = error, Action = action, Values = values, Registering = registering, Scopes = await services.Scopes.ListAsync(http.RequestAborted) },
             StatusCodes.Status400BadRequest);
 
     /// <summary>Pages that show a secret are never cached (RFC 6749 §5.1 asks the same of token responses).</summary>
-    private static NoStore SecretPage(string title, ClientWithSecret result) => new(PageResults.Of<SecretView>(new { Title = title, Result = result }));
+    private static NoStore SecretPage(bool rotated, ClientWithSecret result) => new(PageResults.Of<SecretView>(new { Rotated = rotated, Result = result }));
 
     private static ClientRegistrationRequest Read(IFormCollection form) => new()
     {

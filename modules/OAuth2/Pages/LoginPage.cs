@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ModularEmr.Sdk.Accounts;
+using ModularEmr.Sdk.Security;
 
 namespace ModularEmr.Modules.OAuth2.Pages;
 
@@ -13,7 +14,6 @@ namespace ModularEmr.Modules.OAuth2.Pages;
 public static class LoginPage
 {
     public const string Path = "/ws/oauth2/authenticate_user";
-    public const string FailureMessage = "Invalid username or password. Please try again.";
 
     public static IEndpointRouteBuilder MapLoginPage(this IEndpointRouteBuilder endpoints)
     {
@@ -23,7 +23,7 @@ public static class LoginPage
     }
 
     private static RazorComponentResult<LoginView> Show(string? returnUrl, string? signedOut) =>
-        Render(returnUrl, signedOut is null ? null : "You are signed out.", error: null);
+        Render(returnUrl, signedOut: signedOut is not null, failed: false);
 
     private static async Task<IResult> SignInAsync(HttpContext http, IUserSignIn signIn)
     {
@@ -37,12 +37,12 @@ public static class LoginPage
         var result = await signIn.PasswordSignInAsync(http, form["username"].ToString(), form["password"].ToString(), persistent: false, http.RequestAborted);
         if (!result.Succeeded)
         {
-            return Render(returnUrl, notice: null, FailureMessage, StatusCodes.Status401Unauthorized);
+            return Render(returnUrl, signedOut: false, failed: true, StatusCodes.Status401Unauthorized);
         }
 
         return Results.Redirect(LocalUrl.IsLocal(returnUrl) ? returnUrl : "/ws/oauth2/authorizations");
     }
 
-    private static RazorComponentResult<LoginView> Render(string? returnUrl, string? notice, string? error, int status = StatusCodes.Status200OK) =>
-        PageResults.Of<LoginView>(new { ReturnUrl = LocalUrl.IsLocal(returnUrl) ? returnUrl : null, Notice = notice, Error = error }, status);
+    private static RazorComponentResult<LoginView> Render(string? returnUrl, bool signedOut, bool failed, int status = StatusCodes.Status200OK) =>
+        PageResults.Of<LoginView>(new { ReturnUrl = LocalUrl.IsLocal(returnUrl) ? returnUrl : null, SignedOut = signedOut, Failed = failed }, status);
 }

@@ -15,4 +15,10 @@ public sealed record HomeLink(string Title, string Url, string Description)
 
     /// <summary>When set, only signed-in users holding this privilege see the link.</summary>
     public string? Privilege { get; init; }
+
+    /// <summary>
+    /// When set, <see cref="Title"/> and <see cref="Description"/> are keys of this type's resources (the
+    /// <c>.resx</c> beside it, read through <c>IStringLocalizer</c>), shown in the visitor's language.
+    /// </summary>
+    public Type? Texts { get; init; }
 }

@@ -1,6 +1,6 @@
-namespace ModularEmr.Modules.OAuth2.Pages;
+namespace ModularEmr.Sdk.Security;
 
-/// <summary>Return URLs after sign-in.</summary>
+/// <summary>Addresses a page may send the browser back to (after sign-in, a language switch). Added in sdk 1.6.0.</summary>
 public static class LocalUrl
 {
     /// <summary>Only a path on this server may be a return URL: never another site (open redirect).</summary>

@@ -61,9 +61,27 @@ public sealed partial class HomePageTests : IAsyncLifetime
         Assert.Equal(administrator, html.Contains("<th scope=\"col\">State</th>", StringComparison.Ordinal));
     }
 
-    private static List<string> Links(string html) =>
-        [.. LinkPattern().Matches(html[html.IndexOf("id=\"links\"", StringComparison.Ordinal)..html.IndexOf("</nav>", StringComparison.Ordinal)])
-            .Select(m => WebUtility.HtmlDecode(m.Groups["href"].Value))];
+    [Theory]
+    [InlineData("fr-FR,fr;q=0.8", "fr", "Vous n'êtes pas connecté.", "Se connecter", "Modules installés")]
+    [InlineData("es", "es", "No ha iniciado sesión.", "Iniciar sesión", "Módulos instalados")]
+    public async Task The_home_page_and_the_links_the_modules_give_speak_the_visitors_language(string acceptLanguage, string lang, string signedOut, string signIn, string modules)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.AcceptLanguage.ParseAdd(acceptLanguage);
+        var html = WebUtility.HtmlDecode(await (await _oauth.Client.SendAsync(request)).Content.ReadAsStringAsync());
+
+        Assert.Contains($"<html lang=\"{lang}\">", html, StringComparison.Ordinal);
+        Assert.Contains($"<p id=\"signed-out\">{signedOut}</p>", html, StringComparison.Ordinal);
+        Assert.Contains($">{signIn}</a>", html, StringComparison.Ordinal);
+        Assert.Contains($"<h2>{modules}</h2>", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>The modules' links (the list after the language switch).</summary>
+    private static List<string> Links(string html)
+    {
+        var start = html.IndexOf("id=\"links\"", StringComparison.Ordinal);
+        return [.. LinkPattern().Matches(html[start..html.IndexOf("</nav>", start, StringComparison.Ordinal)]).Select(m => WebUtility.HtmlDecode(m.Groups["href"].Value))];
+    }
 
     [GeneratedRegex("<a href=\"(?<href>[^\"]*)\"")]
     private static partial Regex LinkPattern();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using ModularEmr.Host.Data;
 using ModularEmr.Host.Modules;
 using ModularEmr.Sdk.Accounts;
@@ -19,7 +20,7 @@ internal static class HomeApi
     }
 
     private static async Task<RazorComponentResult<HomePage>> ShowAsync(
-        HttpContext http, IUserSignIn signIn, IEnumerable<HomeLink> links, ModuleRegistry registry, CoreDbContext db, EmrDatabaseProvider database)
+        HttpContext http, IUserSignIn signIn, IEnumerable<HomeLink> links, IStringLocalizerFactory texts, ModuleRegistry registry, CoreDbContext db, EmrDatabaseProvider database)
     {
         var user = await signIn.GetSignedInUserAsync(http, http.RequestAborted);
         var administrator = user?.HasPrivilege(ViewAdministration) == true;
@@ -31,11 +32,23 @@ internal static class HomeApi
         return new RazorComponentResult<HomePage>(new
         {
             UserName = user?.Username,
-            Links = links.Where(link => Shows(link, user)).ToList(),
+            Links = links.Where(link => Shows(link, user)).Select(link => InLanguage(link, texts)).ToList(),
             Modules = modules.ToList(),
             Administrator = administrator,
             Database = administrator ? database.Name : null,
         });
+    }
+
+    /// <summary>A link whose module gave its texts as resource keys (<see cref="HomeLink.Texts"/>), in the request's language.</summary>
+    private static ShownLink InLanguage(HomeLink link, IStringLocalizerFactory texts)
+    {
+        if (link.Texts is not { } resources)
+        {
+            return new ShownLink(link.Title, link.Url, link.Description);
+        }
+
+        var localizer = texts.Create(resources);
+        return new ShownLink(localizer[link.Title], link.Url, localizer[link.Description]);
     }
 
     private static bool Shows(HomeLink link, EmrUser? user) => link.Audience switch

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Xml.Linq;
+using ModularEmr.Tests.Infrastructure;
+
+namespace ModularEmr.Tests.OAuth2;
+
+/// <summary>
+/// The pages in English, French and Spanish: chosen by the app's <c>ui_locales</c>, then the visitor's
+/// choice on a page (a cookie), then the browser's <c>Accept-Language</c>.
+/// </summary>
+public sealed class LocalizationTests : IAsyncLifetime
+{
+    private const string Login = "/ws/oauth2/authenticate_user";
+
+    private OAuth2Harness _oauth = null!;
+
+    public async Task InitializeAsync() => _oauth = await OAuth2Harness.StartAsync();
+
+    public async Task DisposeAsync() => await _oauth.DisposeAsync();
+
+    /// <summary>Every resource file of the host and the modules has its French and Spanish twin, with the same keys, none empty.</summary>
+    [Fact]
+    public void Every_text_has_an_english_french_and_spanish_value()
+    {
+        var neutral = new[] { "host", "modules" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Repository.Root, folder), "*.resx", SearchOption.AllDirectories))
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && Path.GetFileNameWithoutExtension(path).IndexOf('.', StringComparison.Ordinal) < 0)
+            .ToList();
+        Assert.NotEmpty(neutral);
+        foreach (var file in neutral)
+        {
+            var english = Texts(file);
+            Assert.All(english, text => Assert.False(string.IsNullOrWhiteSpace(text.Value), $"{file}: '{text.Key}' is empty"));
+            foreach (var language in new[] { "fr", "es" })
+            {
+                var translated = Path.ChangeExtension(file, $".{language}.resx");
+                Assert.True(File.Exists(translated), $"{translated} is missing");
+                var texts = Texts(translated);
+                Assert.Equal(english.Keys.Order(StringComparer.Ordinal), texts.Keys.Order(StringComparer.Ordinal));
+                Assert.All(texts, text => Assert.False(string.IsNullOrWhiteSpace(text.Value), $"{translated}: '{text.Key}' is empty"));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(null, "en", "Sign in to ModularEmr", "Sign in")]
+    [InlineData("fr-FR,fr;q=0.9,en;q=0.5", "fr", "Connexion à ModularEmr", "Se connecter")]
+    [InlineData("es-MX,es;q=0.9", "es", "Iniciar sesión en ModularEmr", "Iniciar sesión")]
+    [InlineData("de-DE,de;q=0.9", "en", "Sign in to ModularEmr", "Sign in")]
+    public async Task The_login_page_speaks_the_browsers_language(string? acceptLanguage, string lang, string heading, string button)
+    {
+        var page = await PageAsync(_oauth.NewBrowser(), Login, acceptLanguage);
+
+        Assert.Contains($"<html lang=\"{lang}\">", page, StringComparison.Ordinal);
+        Assert.Contains($"<h1>{heading}</h1>", page, StringComparison.Ordinal);
+        Assert.Contains($"<button type=\"submit\">{button}</button>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_apps_ui_locales_wins_over_the_browser_and_stays_through_a_failed_sign_in_and_the_consent()
+    {
+        var browser = _oauth.NewBrowser();
+        var authorize = Browser.AuthorizeUrl(OAuth2Harness.Public, "openid probe.read", Pkce.Create(), extra: "ui_locales=es-ES%20fr");
+        using var request = new HttpRequestMessage(HttpMethod.Get, authorize);
+        request.Headers.AcceptLanguage.ParseAdd("fr-FR");
+        var toLogin = await browser.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, toLogin.StatusCode);
+
+        var login = await PageAsync(browser, toLogin.Headers.Location!.OriginalString, "fr-FR");
+        Assert.Contains("<h1>Iniciar sesión en ModularEmr</h1>", login, StringComparison.Ordinal);
+
+        // The form's answer has no ui_locales of its own: the cookie the first page set keeps Spanish.
+        var form = HtmlForm.Find(login, Login).With("username", "alice").With("password", "wrong");
+        using var post = new HttpRequestMessage(HttpMethod.Post, form.Action) { Content = form.Content() };
+        post.Headers.AcceptLanguage.ParseAdd("fr-FR");
+        var refused = await browser.Client.SendAsync(post);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("Usuario o contraseña no válidos. Inténtelo de nuevo.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        var consent = WebUtility.HtmlDecode(await browser.ReachConsentAsync(authorize));
+        Assert.Contains("<h1>¿Permitir XYZ Patient App?</h1>", consent, StringComparison.Ordinal);
+        Assert.Contains("value=\"approve\">Permitir</button>", consent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_language_switch_keeps_the_visitors_choice_over_the_browsers_and_only_returns_to_this_server()
+    {
+        var browser = _oauth.NewBrowser();
+        var french = await PageAsync(browser, Login, "fr-FR");
+        Assert.Contains("<a href=\"/language?culture=es&returnUrl=%2Fws%2Foauth2%2Fauthenticate_user\" lang=\"es\" hreflang=\"es\">Español</a>", french, StringComparison.Ordinal);
+
+        var switched = await browser.GetAsync("/language?culture=es&returnUrl=%2Fws%2Foauth2%2Fauthenticate_user");
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Equal(Login, switched.Headers.Location!.OriginalString);
+        Assert.Contains("<h1>Iniciar sesión en ModularEmr</h1>", await PageAsync(browser, Login, "fr-FR"), StringComparison.Ordinal);
+
+        foreach (var elsewhere in new[] { "https://evil.example/", "//evil.example/", "/\t/evil.example", "/\\evil.example" })
+        {
+            var refused = await browser.GetAsync($"/language?culture=fr&returnUrl={Uri.EscapeDataString(elsewhere)}");
+            Assert.Equal("/", refused.Headers.Location!.OriginalString);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.GetAsync("/language?culture=de&returnUrl=%2F")).StatusCode);
+    }
+
+    private static async Task<string> PageAsync(Browser browser, string path, string? acceptLanguage)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (acceptLanguage is not null)
+        {
+            request.Headers.AcceptLanguage.ParseAdd(acceptLanguage);
+        }
+
+        var response = await browser.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // Razor writes letters outside ASCII as character references: the page as a browser reads it.
+        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+    }
+
+    private static Dictionary<string, string> Texts(string file) =>
+        XDocument.Load(file).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? string.Empty, StringComparer.Ordinal);
+}
