@@ -107,7 +107,7 @@ public static class ClientPortal
             }
             catch (ClientRegistrationException refused)
             {
-                return PageResults.Message("Cannot rotate", refused.Message, StatusCodes.Status400BadRequest);
+                return PageResults.Refusal("CannotRotateTitle", refused.Message, StatusCodes.Status400BadRequest);
             }
         });
 
@@ -117,7 +117,7 @@ public static class ClientPortal
                 ? Results.Redirect(Path)
                 : NotFound(clientId));
 
-    private static RazorComponentResult<MessagePage> NotFound(string clientId) => PageResults.Message("Not found", $"You have no app '{clientId}'.", StatusCodes.Status404NotFound);
+    private static RazorComponentResult<MessagePage> NotFound(string clientId) => PageResults.Message("NotFoundTitle", "NoSuchApp", StatusCodes.Status404NotFound, clientId);
 
     private static async Task<IResult> RefusedFormAsync(
         HttpContext http, PortalServices services, string? title, string error, string action, ClientRegistrationRequest values, bool registering) =>
@@ -183,7 +183,7 @@ public static class ClientPortal
 
             return user.HasPrivilege(OAuth2Module.ManageClientsPrivilege)
                 ? await action(user)
-                : PageResults.Message("Not allowed", $"Registering apps needs the role '{OAuth2Module.ClientDeveloperRole}'. Ask an administrator.", StatusCodes.Status403Forbidden);
+                : PageResults.Message("NotAllowedTitle", "NeedsDeveloperRole", StatusCodes.Status403Forbidden, OAuth2Module.ClientDeveloperRole);
         }
 
         public Task<IResult> AsDeveloperFormAsync(HttpContext http, Func<EmrUser, IFormCollection, Task<IResult>> action) =>
@@ -200,7 +200,7 @@ public static class ClientPortal
                 }
                 catch (ClientChangedConcurrentlyException changed)
                 {
-                    return PageResults.Message("Changed meanwhile", changed.Message, StatusCodes.Status409Conflict);
+                    return PageResults.Refusal("ChangedTitle", changed.Message, StatusCodes.Status409Conflict);
                 }
             });
     }

@@ -20,6 +20,5 @@ public static class FormAntiforgery
     public static bool Passed(HttpContext http) => http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: true };
 
     /// <summary>The answer to a form whose token is missing or wrong.</summary>
-    public static IResult Expired() => PageResults.Message(
-        "Form expired", "This form was not sent from this site, or it expired. Go back, reload the page and try again.", StatusCodes.Status400BadRequest);
+    public static IResult Expired() => PageResults.Message("FormExpiredTitle", "FormExpired", StatusCodes.Status400BadRequest);
 }

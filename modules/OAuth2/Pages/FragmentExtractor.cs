@@ -25,7 +25,7 @@ public static class FragmentExtractor
     {
         if (string.IsNullOrEmpty(client_id) || await applications.FindByClientIdAsync(client_id, http.RequestAborted) is not { } application)
         {
-            return PageResults.Message("Unknown app", "This page needs the client_id of a registered app.", StatusCodes.Status400BadRequest);
+            return PageResults.Message("UnknownAppTitle", "UnknownApp", StatusCodes.Status400BadRequest);
         }
 
         var target = (await applications.GetRedirectUrisAsync(application, http.RequestAborted))
@@ -33,7 +33,7 @@ public static class FragmentExtractor
             .FirstOrDefault(u => !u.AbsolutePath.EndsWith(Path, StringComparison.Ordinal));
         if (target is null)
         {
-            return PageResults.Message("No delivery address", "This app registered no address of its own to receive the token.", StatusCodes.Status400BadRequest);
+            return PageResults.Message("NoDeliveryTitle", "NoDelivery", StatusCodes.Status400BadRequest);
         }
 
         http.Response.Headers.CacheControl = "no-store";

@@ -11,7 +11,11 @@ public static class PageResults
     public static RazorComponentResult<TPage> Of<TPage>(object parameters, int statusCode = StatusCodes.Status200OK)
         where TPage : IComponent => new(parameters) { StatusCode = statusCode };
 
-    /// <summary>A page that only says what went wrong.</summary>
-    public static RazorComponentResult<MessagePage> Message(string title, string message, int statusCode) =>
-        Of<MessagePage>(new { Title = title, Message = message }, statusCode);
+    /// <summary>A page that only says what went wrong: a title and a message, both keys of <see cref="PageText"/>.</summary>
+    public static RazorComponentResult<MessagePage> Message(string titleKey, string messageKey, int statusCode, params object[] arguments) =>
+        Of<MessagePage>(new { Title = titleKey, MessageKey = messageKey, Arguments = arguments }, statusCode);
+
+    /// <summary>A page that shows a reason composed elsewhere (a validation's), under a title that is a key of <see cref="PageText"/>.</summary>
+    public static RazorComponentResult<MessagePage> Refusal(string titleKey, string reason, int statusCode) =>
+        Of<MessagePage>(new { Title = titleKey, Message = reason }, statusCode);
 }

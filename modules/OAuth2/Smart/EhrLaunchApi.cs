@@ -59,12 +59,12 @@ public static class EhrLaunchApi
 
         if (!user.HasPrivilege(CorePrivileges.ViewPatients))
         {
-            return PageResults.Message("Not allowed", $"Launching an app for a patient needs the privilege '{CorePrivileges.ViewPatients}'.", StatusCodes.Status403Forbidden);
+            return PageResults.Message("NotAllowedTitle", "NeedsViewPatients", StatusCodes.Status403Forbidden, CorePrivileges.ViewPatients);
         }
 
         if (patient is not { } uuid || await services.Patients.GetAsync(uuid, http.RequestAborted) is not { Voided: false } record)
         {
-            return PageResults.Message("No patient", "Open this page with the patient in view: ?patient= and the patient's uuid.", StatusCodes.Status404NotFound);
+            return PageResults.Message("NoPatientTitle", "NoPatientInView", StatusCodes.Status404NotFound);
         }
 
         var apps = await services.Db.ClientRegistrations.AsNoTracking().Where(r => r.LaunchUri != null).OrderBy(r => r.ClientId).ToListAsync(http.RequestAborted);
@@ -96,7 +96,7 @@ public static class EhrLaunchApi
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var (created, status, error) = await LaunchAsync(http, services, user, form["clientId"], Guid.TryParse(form["patient"], out var patient) ? patient : null);
         return created is null
-            ? PageResults.Message("The app cannot be launched", error!, status)
+            ? PageResults.Refusal("CannotLaunchTitle", error!, status)
             : Results.Redirect(created.LaunchUrl, permanent: false, preserveMethod: false);
     }
 

@@ -104,6 +104,28 @@ public sealed class LocalizationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await browser.GetAsync("/language?culture=de&returnUrl=%2F")).StatusCode);
     }
 
+    [Fact]
+    public async Task Error_pages_speak_the_visitors_language_with_their_values_filled_in()
+    {
+        var browser = _oauth.NewBrowser();
+        using var forged = new HttpRequestMessage(HttpMethod.Post, Login) { Content = new FormUrlEncodedContent([new("username", "alice"), new("password", "Alice123")]) };
+        forged.Headers.AcceptLanguage.ParseAdd("fr");
+        var expired = await browser.Client.SendAsync(forged);
+        Assert.Equal(HttpStatusCode.BadRequest, expired.StatusCode);
+        var french = WebUtility.HtmlDecode(await expired.Content.ReadAsStringAsync());
+        Assert.Contains("<h1>Formulaire expiré</h1>", french, StringComparison.Ordinal);
+        Assert.Contains("Ce formulaire n'a pas été envoyé depuis ce site", french, StringComparison.Ordinal);
+
+        await browser.SignInAsync("bob", "Bob12345");
+        using var unknown = new HttpRequestMessage(HttpMethod.Get, "/ws/oauth2/clients/no-such-app");
+        unknown.Headers.AcceptLanguage.ParseAdd("es");
+        var missing = await browser.Client.SendAsync(unknown);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var spanish = WebUtility.HtmlDecode(await missing.Content.ReadAsStringAsync());
+        Assert.Contains("<h1>No encontrado</h1>", spanish, StringComparison.Ordinal);
+        Assert.Contains("No tiene ninguna aplicación «no-such-app».", spanish, StringComparison.Ordinal);
+    }
+
     private static async Task<string> PageAsync(Browser browser, string path, string? acceptLanguage)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
