@@ -17,6 +17,13 @@ internal static class EmrLocalization
 
     public static readonly string[] Languages = ["en", "fr", "es"];
 
+    /// <summary>Keeps <paramref name="language"/> as the visitor's choice (the cookie the culture providers read).</summary>
+    public static void Remember(HttpResponse response, string language) =>
+        response.Cookies.Append(
+            CookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture("en", language)),
+            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, MaxAge = TimeSpan.FromDays(365) });
+
     public static IServiceCollection AddEmrLocalization(this IServiceCollection services) =>
         services.AddLocalization().Configure<RequestLocalizationOptions>(options =>
         {

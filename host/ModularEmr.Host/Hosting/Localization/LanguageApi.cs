@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Localization;
 using ModularEmr.Sdk.Security;
 
 namespace ModularEmr.Host.Hosting.Localization;
@@ -21,10 +20,7 @@ internal static class LanguageApi
             return Results.Problem($"'culture' must be one of {string.Join(", ", EmrLocalization.Languages)}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        http.Response.Cookies.Append(
-            EmrLocalization.CookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture("en", culture)),
-            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, MaxAge = TimeSpan.FromDays(365) });
+        EmrLocalization.Remember(http.Response, culture);
 
         // Only back to a page of this server (an open redirect otherwise).
         return Results.Redirect(LocalUrl.IsLocal(returnUrl) ? returnUrl! : "/");

@@ -31,10 +31,7 @@ internal sealed class UiLocalesCultureProvider : RequestCultureProvider
         }
 
         var language = supported[..2].ToLowerInvariant();
-        httpContext.Response.Cookies.Append(
-            EmrLocalization.CookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture("en", language)),
-            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, MaxAge = TimeSpan.FromDays(365) });
+        EmrLocalization.Remember(httpContext.Response, language);
         return Task.FromResult<ProviderCultureResult?>(new ProviderCultureResult("en", language));
     }
 }
