@@ -22,6 +22,13 @@ internal static class FhirHarness
         return new Validator(resolver, new LocalTerminologyService(resolver), null, null, null);
     });
 
+    /// <summary>
+    /// Firely's validator loads and converts profiles on first use without guarding against another thread
+    /// doing the same: two test classes validating at once failed with "Index was out of range" while
+    /// converting an ElementDefinition (a CI run, PostgreSQL pass). Validation is one call at a time.
+    /// </summary>
+    private static readonly Lock ValidatorGate = new();
+
     private static readonly FhirJsonDeserializer Json = new(new DeserializerSettings());
     private static readonly FhirXmlDeserializer Xml = new(new DeserializerSettings());
 
@@ -79,7 +86,12 @@ internal static class FhirHarness
 
     public static void AssertValid(Resource resource)
     {
-        var outcome = SharedValidator.Value.Validate(resource, null!);
+        OperationOutcome outcome;
+        lock (ValidatorGate)
+        {
+            outcome = SharedValidator.Value.Validate(resource, null!);
+        }
+
         var errors = outcome.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList();
         Assert.True(errors.Count == 0, $"{resource.TypeName} does not validate: " + string.Join("; ", errors.Select(e => $"{e.Details?.Text ?? e.Diagnostics} at {string.Join(",", e.Expression)}")));
     }
