@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ModularEmr.Sdk.Data;
+using ModularEmr.Sdk.Security;
 
 namespace ModularEmr.Sdk.Modules;
 
@@ -26,6 +27,18 @@ public static class ModuleServiceCollectionExtensions
         }
 
         return services.AddSingleton(link);
+    }
+
+    /// <summary>
+    /// Shows the module's scopes (the consent page, the developer portal) in the reader's language, from the
+    /// resources of <paramref name="texts"/> keyed by each scope's English title and description; see
+    /// <see cref="ScopeTexts"/>. Added in sdk 1.7.0.
+    /// </summary>
+    public static IServiceCollection AddScopeTexts(this IServiceCollection services, ModuleContext context, Type texts)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(texts);
+        return services.AddSingleton(new ScopeTexts(context.Module.Id, texts));
     }
 
     /// <summary>

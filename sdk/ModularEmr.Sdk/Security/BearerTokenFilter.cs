@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Primitives;
 using ModularEmr.Sdk.Accounts;
 
@@ -59,10 +60,12 @@ public sealed class BearerTokenFilter(BearerTokenOptions options) : IEndpointFil
             var missing = user is null ? privileges : privileges.Where(p => !user.HasPrivilege(p)).ToList();
             if (missing.Count > 0)
             {
-                return Refuse(http, new BearerTokenRefusal(
-                    StatusCodes.Status403Forbidden,
-                    "insufficient_scope",
-                    $"The user this token acts for lacks the privilege {string.Join(", ", missing)}."));
+                var names = string.Join(", ", missing);
+                var description = $"The user this token acts for lacks the privilege {names}.";
+                return Refuse(http, new BearerTokenRefusal(StatusCodes.Status403Forbidden, "insufficient_scope", description)
+                {
+                    Text = http.RequestServices.GetService<IStringLocalizer<SecurityText>>()?["PrivilegeMissing", names].Value ?? description,
+                });
             }
         }
 
@@ -131,7 +134,29 @@ public sealed class BearerTokenFilter(BearerTokenOptions options) : IEndpointFil
     private IResult Refuse(HttpContext http, BearerTokenRefusal refusal)
     {
         BearerChallenge.Write(http.Response, options.Realm, refusal);
-        return options.Refuse(http, refusal);
+        return options.Refuse(http, refusal with { Text = Describe(http, refusal) });
+    }
+
+    /// <summary>
+    /// The refusal in the reader's language, by its kind. The precise English reason (which check failed,
+    /// why the token is invalid) stays in the challenge header, which the texts point to.
+    /// </summary>
+    private static string Describe(HttpContext http, BearerTokenRefusal refusal)
+    {
+        if (http.RequestServices.GetService<IStringLocalizer<SecurityText>>() is not { } text)
+        {
+            return refusal.Description;
+        }
+
+        return refusal switch
+        {
+            { IsMissingToken: true } => text["TokenMissing"],
+            { Error: "invalid_request" } => text["TokenRequestInvalid"],
+            { Error: "insufficient_scope", RequiredScopes.Count: > 0 } => text["ScopeMissing", string.Join(", ", refusal.RequiredScopes)],
+            // A missing privilege: the filter wrote its text when it named the privileges.
+            { Error: "insufficient_scope" } => refusal.Text,
+            _ => text["TokenInvalid"],
+        };
     }
 }
 

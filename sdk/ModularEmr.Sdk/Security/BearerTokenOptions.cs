@@ -33,10 +33,26 @@ public sealed class BearerTokenOptions
 /// <c>invalid_request</c>, <c>invalid_token</c>, <c>insufficient_scope</c>, or empty when no token was
 /// presented at all (RFC 6750 §3.1: then the challenge carries no error code).
 /// </param>
-/// <param name="Description">A sentence for the developer of the client.</param>
+/// <param name="Description">
+/// A sentence for the developer of the client, in English: it goes into the <c>WWW-Authenticate</c>
+/// challenge, whose values RFC 6750 §3 limits to printable ASCII.
+/// </param>
 /// <param name="RequiredScopes">For <c>insufficient_scope</c>: the scopes that would have sufficed.</param>
 public sealed record BearerTokenRefusal(int StatusCode, string Error, string Description, IReadOnlyList<string>? RequiredScopes = null)
 {
+    private readonly string? _text;
+
     /// <summary>No token was presented.</summary>
     public bool IsMissingToken => Error.Length == 0;
+
+    /// <summary>
+    /// The refusal told to a person, in the request's language (since 1.7.0): the bearer filter sets it
+    /// before calling <see cref="BearerTokenOptions.Refuse"/>, for the error body. Unless set, the
+    /// <see cref="Description"/>.
+    /// </summary>
+    public string Text
+    {
+        get => _text ?? Description;
+        init => _text = value;
+    }
 }
