@@ -28,12 +28,13 @@ internal sealed class FieldErrors
     }
 
     /// <summary>Throws the gathered messages as a <see cref="RecordValidationException"/>, if there are any.</summary>
-    public void ThrowIfAny(string what)
+    /// <param name="summaryKey">The <see cref="RecordText"/> key of the summary, which takes the messages joined.</param>
+    public void ThrowIfAny(string summaryKey)
     {
         if (_errors.Count > 0)
         {
             throw new RecordValidationException(
-                $"{what} is not valid: " + string.Join("; ", _errors.Values.SelectMany(v => v)),
+                RecordText.Format(summaryKey, string.Join("; ", _errors.Values.SelectMany(v => v))),
                 _errors.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value, StringComparer.Ordinal));
         }
     }

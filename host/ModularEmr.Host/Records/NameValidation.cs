@@ -26,7 +26,7 @@ internal static class NameValidation
         {
             if (string.IsNullOrWhiteSpace(value))
             {
-                Add(field, "is required");
+                Add(field, RecordText.Format("FieldRequired", field));
             }
         }
 
@@ -34,14 +34,14 @@ internal static class NameValidation
         {
             if (value?.Trim().Length > MaxLength)
             {
-                Add(field, $"must be at most {MaxLength} characters");
+                Add(field, RecordText.Format("FieldTooLong", field, MaxLength));
             }
 
             // A control character (NUL, a line break) is never part of a name, and cannot be written
             // to FHIR's XML format at all.
             if (value is not null && value.Any(char.IsControl))
             {
-                Add(field, "must not contain control characters");
+                Add(field, RecordText.Format("FieldControlCharacters", field));
             }
         }
 
@@ -53,12 +53,12 @@ internal static class NameValidation
                 errors[key] = list = [];
             }
 
-            list.Add($"{field} {message}");
+            list.Add(message);
         }
     }
 
     public static RecordValidationException Refusal(Dictionary<string, List<string>> errors) => new(
-        "The name is not valid: " + string.Join("; ", errors.Values.SelectMany(v => v)),
+        RecordText.Format("NameInvalid", string.Join("; ", errors.Values.SelectMany(v => v))),
         errors.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value, StringComparer.Ordinal));
 
     public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

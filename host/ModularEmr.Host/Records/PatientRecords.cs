@@ -141,12 +141,12 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
             .SingleOrDefaultAsync(p => p.Uuid == uuid && p.Patient != null, cancellationToken);
         if (person is null || person.Voided || person.Patient!.Voided)
         {
-            throw new RecordNotFoundException($"No patient with uuid {uuid}.");
+            throw new RecordNotFoundException(RecordText.Format("PatientNotFound", uuid));
         }
 
         if (expectedVersion is { } expected && expected != person.Version)
         {
-            throw new RecordVersionConflictException($"Patient {uuid} is at version {person.Version}, not {expected}.", person.Version);
+            throw new RecordVersionConflictException(RecordText.Format("PatientVersion", uuid, person.Version, expected), person.Version);
         }
 
         var errors = CheckDemographics(update.Gender, update.Birthdate, update.Names.Count);
@@ -157,16 +157,16 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
             errors.AddRange(NameValidation.Check(update.Names[i].Name, $"names[{i}]."));
             if (update.Names[i].Uuid is { } nameUuid && !current.ContainsKey(nameUuid))
             {
-                errors.Add($"names[{i}].uuid", $"name {nameUuid} is not a current name of this patient");
+                errors.Add($"names[{i}].uuid", RecordText.Format("NameNotCurrent", nameUuid));
             }
             else if (update.Names[i].Uuid is { } repeated && !named.Add(repeated))
             {
                 // One stored name cannot become two: the second would silently overwrite the first.
-                errors.Add($"names[{i}].uuid", $"name {repeated} appears more than once");
+                errors.Add($"names[{i}].uuid", RecordText.Format("NameRepeated", repeated));
             }
         }
 
-        errors.ThrowIfAny("The patient");
+        errors.ThrowIfAny("PatientInvalid");
 
         var now = clock.GetUtcNow();
         person.Gender = update.Gender;
@@ -214,7 +214,7 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw new RecordVersionConflictException($"Patient {uuid} was changed by someone else at the same time; read it again.", person.Version);
+            throw new RecordVersionConflictException(RecordText.Format("PatientChanged", uuid), person.Version);
         }
 
         return true;
@@ -226,17 +226,17 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
         var errors = new FieldErrors();
         if (!Genders.Contains(gender))
         {
-            errors.Add("gender", "gender must be one of M, F, O, U");
+            errors.Add("gender", RecordText.Format("GenderInvalid"));
         }
 
         if (birthdate is { } born && born > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
         {
-            errors.Add("birthdate", "birthdate cannot be in the future");
+            errors.Add("birthdate", RecordText.Format("BirthdateFuture"));
         }
 
         if (names == 0)
         {
-            errors.Add("names", "at least one name is required");
+            errors.Add("names", RecordText.Format("NamesRequired"));
         }
 
         return errors;
@@ -267,7 +267,7 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
 
         if (patient.Identifiers.Count == 0)
         {
-            errors.Add("identifiers", "at least one identifier is required");
+            errors.Add("identifiers", RecordText.Format("IdentifiersRequired"));
         }
 
         var typeNames = patient.Identifiers.Select(i => i.TypeName).Distinct().ToList();
@@ -278,30 +278,30 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
             var identifier = patient.Identifiers[i];
             if (identifier.Value is { } value && !given.Add((identifier.TypeName, value.Trim())))
             {
-                errors.Add($"identifiers[{i}].identifier", $"identifier '{value.Trim()}' of type '{identifier.TypeName}' appears more than once");
+                errors.Add($"identifiers[{i}].identifier", RecordText.Format("IdentifierRepeated", value.Trim(), identifier.TypeName));
                 continue;
             }
 
             if (string.IsNullOrWhiteSpace(identifier.Value) || identifier.Value.Trim().Length > 50)
             {
-                errors.Add($"identifiers[{i}].identifier", "identifier is required and at most 50 characters");
+                errors.Add($"identifiers[{i}].identifier", RecordText.Format("IdentifierLength", 50));
             }
             else if (!types.TryGetValue(identifier.TypeName, out var type))
             {
-                errors.Add($"identifiers[{i}].identifierType", $"identifier type '{identifier.TypeName}' does not exist");
+                errors.Add($"identifiers[{i}].identifierType", RecordText.Format("IdentifierTypeUnknown", identifier.TypeName));
             }
             else if (await db.PatientIdentifiers.AnyAsync(x => !x.Voided && x.IdentifierTypeId == type.Id && x.Identifier == identifier.Value.Trim(), cancellationToken))
             {
-                errors.Add($"identifiers[{i}].identifier", $"identifier '{identifier.Value.Trim()}' of type '{type.Name}' is already in use");
+                errors.Add($"identifiers[{i}].identifier", RecordText.Format("IdentifierInUse", identifier.Value.Trim(), type.Name));
             }
         }
 
         if (patient.Uuid is { } requested && await db.Persons.AnyAsync(p => p.Uuid == requested, cancellationToken))
         {
-            errors.Add("uuid", $"uuid {requested} is already in use");
+            errors.Add("uuid", RecordText.Format("UuidInUse", requested));
         }
 
-        errors.ThrowIfAny("The patient");
+        errors.ThrowIfAny("PatientInvalid");
         var now = clock.GetUtcNow();
         var person = new Person
         {

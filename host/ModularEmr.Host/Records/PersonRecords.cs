@@ -93,13 +93,13 @@ internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, Time
         {
             if (string.IsNullOrWhiteSpace(reason))
             {
-                throw new RecordValidationException("A reason is required to void a name.", new Dictionary<string, IReadOnlyList<string>> { ["reason"] = ["reason is required"] });
+                throw new RecordValidationException(RecordText.Format("VoidReasonRequired"), new Dictionary<string, IReadOnlyList<string>> { ["reason"] = [RecordText.Format("FieldRequired", "reason")] });
             }
 
             var existing = FindName(person, nameUuid);
             if (person.Names.Count(n => !n.Voided) == 1)
             {
-                throw new RecordValidationException("A person's only name cannot be voided; add another name first.", new Dictionary<string, IReadOnlyList<string>>());
+                throw new RecordValidationException(RecordText.Format("OnlyNameCannotBeVoided"), new Dictionary<string, IReadOnlyList<string>>());
             }
 
             existing.Voided = true;
@@ -159,7 +159,7 @@ internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, Time
             }
             catch (DbUpdateConcurrencyException)
             {
-                throw new RecordVersionConflictException("The person kept changing under this write; nothing was written. Try again.", 0);
+                throw new RecordVersionConflictException(RecordText.Format("PersonKeptChanging"), 0);
             }
         }
     }
@@ -167,7 +167,7 @@ internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, Time
     private static async Task<Person> LivePersonAsync(IQueryable<Person> persons, Guid personUuid, CancellationToken cancellationToken) =>
         await persons.SingleOrDefaultAsync(p => p.Uuid == personUuid, cancellationToken) is { Voided: false } person
             ? person
-            : throw new RecordNotFoundException($"No person with uuid {personUuid}.");
+            : throw new RecordNotFoundException(RecordText.Format("PersonNotFound", personUuid));
 
     private static void Touch(Person person, int? actor, DateTimeOffset now)
     {
@@ -185,7 +185,7 @@ internal sealed class PersonRecords(CoreDbContext db, IRecordWriter writer, Time
 
     private static PersonName FindName(Person person, Guid nameUuid) =>
         person.Names.SingleOrDefault(n => n.Uuid == nameUuid && !n.Voided)
-        ?? throw new RecordNotFoundException($"Person {person.Uuid} has no name with uuid {nameUuid}.");
+        ?? throw new RecordNotFoundException(RecordText.Format("NameNotFound", person.Uuid, nameUuid));
 
     private static void MakePreferred(Person person, PersonName preferred)
     {

@@ -65,7 +65,7 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
     {
         if (!_queue.Writer.TryWrite(unit))
         {
-            throw new RecordNotSavedException("The server is stopping; nothing was written.", new ObjectDisposedException(nameof(SqliteRecordWriter)));
+            throw new RecordNotSavedException(RecordText.Format("ServerStopping"), new ObjectDisposedException(nameof(SqliteRecordWriter)));
         }
 
         // Not cancelled by the caller once queued: a unit that has run may commit, and an answer of

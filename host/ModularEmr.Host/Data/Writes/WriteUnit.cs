@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace ModularEmr.Host.Data.Writes;
@@ -6,6 +7,12 @@ namespace ModularEmr.Host.Data.Writes;
 internal abstract class WriteUnit(CancellationToken cancellationToken)
 {
     public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>
+    /// The language of the request that queued the unit: the loop runs it on a thread of its own, and a
+    /// refusal it writes (<see cref="Records.RecordText"/>) is for that request's reader.
+    /// </summary>
+    public CultureInfo UICulture { get; } = CultureInfo.CurrentUICulture;
 
     public abstract bool Answered { get; }
 

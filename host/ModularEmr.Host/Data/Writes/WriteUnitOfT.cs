@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace ModularEmr.Host.Data.Writes;
@@ -16,6 +17,8 @@ internal sealed class WriteUnit<T>(Func<CoreDbContext, SqliteTransaction, Cancel
     public override async Task RunAsync(CoreDbContext db, SqliteTransaction transaction)
     {
         Ran = true;
+        // Set inside this async method, the culture holds for the work and is undone when it returns.
+        CultureInfo.CurrentUICulture = UICulture;
         _result = await work(db, transaction, CancellationToken);
     }
 

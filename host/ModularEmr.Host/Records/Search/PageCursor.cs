@@ -33,7 +33,7 @@ internal sealed record PageCursor(string Family, string Given, int Id)
         }
 
         throw new RecordValidationException(
-            "The page position is not one this server made; follow the search's next and previous links.",
-            new Dictionary<string, IReadOnlyList<string>> { [field] = ["not a page position from this server"] });
+            RecordText.Format("CursorForeign"),
+            new Dictionary<string, IReadOnlyList<string>> { [field] = [RecordText.Format("CursorForeignField")] });
     }
 }

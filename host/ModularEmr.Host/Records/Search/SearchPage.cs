@@ -54,8 +54,8 @@ internal sealed record SearchPage(IReadOnlyList<int> Ids, int Total, bool TotalK
         if (after is not null && before is not null)
         {
             throw new RecordValidationException(
-                "A page is either after a position or before one, not both.",
-                new Dictionary<string, IReadOnlyList<string>> { [nameof(PatientCriteria.Before)] = ["give either a position to start after or one to end before"] });
+                RecordText.Format("CursorBoth"),
+                new Dictionary<string, IReadOnlyList<string>> { [nameof(PatientCriteria.Before)] = [RecordText.Format("CursorBothField")] });
         }
 
         var forward = before is null;
