@@ -17,9 +17,9 @@ public sealed class FhirModule : EmrModule
         // reflection context (the host enters it for every hook), rather than on the first request.
         _ = ModelInfo.ModelInspector.FindClassMapping(typeof(Patient));
         services.AddSingleton<FhirFormats>();
+        services.AddScopeTexts(context, typeof(FhirText));
         services.AddSingleton<PatientDocuments>();
-        services.AddHomeLink(new HomeLink(
-            "FHIR R4 CapabilityStatement", FhirApi.BasePath + "/metadata", $"What the HL7 FHIR R4 server at {FhirApi.BasePath} implements, with its SMART endpoints; its resources need a SMART token."));
+        services.AddHomeLink(new HomeLink("HomeCapabilityStatement", FhirApi.BasePath + "/metadata", "HomeCapabilityStatementText") { Texts = typeof(FhirText) });
     }
 
     public override async System.Threading.Tasks.Task InstallAsync(IModuleInstallContext context, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using Microsoft.Net.Http.Headers;
 using ModularEmr.Modules.Fhir.Conformance;
 using ModularEmr.Modules.Fhir.Http;
@@ -21,7 +22,7 @@ public static class FhirApi
     public const string BasePath = "/ws/fhir";
 
     private const string Realm = "fhir";
-    private const string OutsidePatientContext = "The token's patient/ scope covers only the patient in its context.";
+    private static readonly FhirMessage OutsidePatientContext = new(nameof(OutsidePatientContext));
 
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder endpoints)
     {
@@ -40,16 +41,16 @@ public static class FhirApi
                     StatusCodes.Status400BadRequest => OperationOutcome.IssueType.Invalid,
                     _ => OperationOutcome.IssueType.Login,
                 },
-                refusal.Description);
+                refusal.Text);
         });
         secured.MapGet("/Patient/{id}", ReadAsync);
         secured.MapGet("/Patient", SearchAsync);
         secured.MapPost("/Patient", CreateAsync);
         secured.MapPut("/Patient/{id}", UpdateAsync);
-        secured.MapMethods("/Patient/{id}", [HttpMethods.Delete, HttpMethods.Patch], (string id) =>
-            Outcome.Error(StatusCodes.Status405MethodNotAllowed, OperationOutcome.IssueType.NotSupported, "Patients are not deleted or patched here: clinical records are voided, not deleted, and updates are whole (PUT)."));
-        fhir.MapFallback("/{**path}", (string? path) =>
-            Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotSupported, $"'{path}' is not a resource or operation this server supports; see {BasePath}/metadata."));
+        secured.MapMethods("/Patient/{id}", [HttpMethods.Delete, HttpMethods.Patch], (string id, IStringLocalizer<FhirText> text) =>
+            Outcome.Error(StatusCodes.Status405MethodNotAllowed, OperationOutcome.IssueType.NotSupported, text["NotDeletedOrPatched"]));
+        fhir.MapFallback("/{**path}", (string? path, IStringLocalizer<FhirText> text) =>
+            Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotSupported, text["UnknownPath", path ?? string.Empty, BasePath]));
         return endpoints;
     }
 
@@ -62,33 +63,34 @@ public static class FhirApi
             // The refusal itself goes out as JSON, the format every FHIR client reads.
             request.Query = new QueryCollection(request.Query.Where(q => q.Key != "_format").ToDictionary(q => q.Key, q => q.Value));
             request.Headers.Accept = FhirFormats.Json;
-            return Outcome.Error(StatusCodes.Status406NotAcceptable, OperationOutcome.IssueType.NotSupported, "This server answers in application/fhir+json or application/fhir+xml only.");
+            var text = context.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<FhirText>>();
+            return Outcome.Error(StatusCodes.Status406NotAcceptable, OperationOutcome.IssueType.NotSupported, text["NotAcceptable"]);
         }
 
         return await next(context);
     }
 
-    private static async Task<IResult> ReadAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts)
+    private static async Task<IResult> ReadAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts, IStringLocalizer<FhirText> text)
     {
         var access = await PatientAccess.DecideAsync(http.GetAccessToken()!, Interaction.Read, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
-            return Forbidden(http, access.Refusal!, access.RequiredScopes);
+            return Forbidden(http, text, access.Refusal!, access.RequiredScopes);
         }
 
         if (!Guid.TryParse(id, out var uuid) || await patients.GetAsync(uuid, http.RequestAborted) is not { } record)
         {
-            return Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}'.");
+            return Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, text["PatientNotFound", id]);
         }
 
         if (access.OnlyPatient is { } only && only != uuid)
         {
-            return Forbidden(http, OutsidePatientContext);
+            return Forbidden(http, text, OutsidePatientContext);
         }
 
         if (record.Voided)
         {
-            return Outcome.Error(StatusCodes.Status410Gone, OperationOutcome.IssueType.Deleted, $"Patient '{id}' was voided.");
+            return Outcome.Error(StatusCodes.Status410Gone, OperationOutcome.IssueType.Deleted, text["PatientVoided", id]);
         }
 
         var etag = ETag(record);
@@ -101,25 +103,25 @@ public static class FhirApi
         return new PatientDocumentResult(record, response => SetVersionHeaders(response, record));
     }
 
-    private static async Task<IResult> SearchAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts)
+    private static async Task<IResult> SearchAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts, IStringLocalizer<FhirText> text)
     {
         var access = await PatientAccess.DecideAsync(http.GetAccessToken()!, Interaction.Search, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
-            return Forbidden(http, access.Refusal!, access.RequiredScopes);
+            return Forbidden(http, text, access.Refusal!, access.RequiredScopes);
         }
 
-        var parsed = PatientSearch.Parse(http.Request.Query);
+        var parsed = PatientSearch.Parse(http.Request.Query, text);
         if (parsed.Problems.Count > 0)
         {
-            return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, "The search has invalid parameters.", parsed.Problems);
+            return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, text["SearchInvalid"], parsed.Problems);
         }
 
         var lenient = http.Request.Headers["Prefer"].Any(p => p?.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("handling=lenient", StringComparison.OrdinalIgnoreCase) == true);
         if (parsed.Unknown.Count > 0 && !lenient)
         {
             return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.NotSupported,
-                $"Unknown search parameters: {string.Join(", ", parsed.Unknown)}. Supported: {string.Join(", ", PatientSearch.Supported.Select(p => p.Name))}. Send 'Prefer: handling=lenient' to have them ignored.");
+                text["SearchUnknown", string.Join(", ", parsed.Unknown), string.Join(", ", PatientSearch.Supported.Select(p => p.Name))]);
         }
 
         var criteria = parsed.Criteria;
@@ -176,7 +178,7 @@ public static class FhirApi
             bundle.Entry.Add(new Bundle.EntryComponent
             {
                 FullUrl = $"urn:uuid:{Guid.NewGuid()}",
-                Resource = Outcome.Warning(OperationOutcome.IssueType.NotSupported, $"Ignored unknown search parameters: {string.Join(", ", parsed.Unknown)}."),
+                Resource = Outcome.Warning(OperationOutcome.IssueType.NotSupported, text["SearchIgnored", string.Join(", ", parsed.Unknown)]),
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome },
             });
         }
@@ -184,22 +186,22 @@ public static class FhirApi
         return new FhirResult(bundle);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats, TimeProvider clock)
+    private static async Task<IResult> CreateAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats, TimeProvider clock, IStringLocalizer<FhirText> text)
     {
         var token = http.GetAccessToken()!;
         var access = await PatientAccess.DecideAsync(token, Interaction.Create, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
-            return Forbidden(http, access.Refusal!, access.RequiredScopes);
+            return Forbidden(http, text, access.Refusal!, access.RequiredScopes);
         }
 
-        var (read, unreadable) = await ReadPatientAsync(http, formats);
+        var (read, unreadable) = await ReadPatientAsync(http, formats, text);
         if (read is null)
         {
             return unreadable!;
         }
 
-        var (gender, birthdate, estimated, _, _, names, problems) = PatientMapping.FromFhir(read, Today(clock));
+        var (gender, birthdate, estimated, _, _, names, problems) = PatientMapping.FromFhir(read, Today(clock), text);
         var identifiers = new List<NewPatientIdentifier>();
         var types = await patients.ListIdentifierTypesAsync(http.RequestAborted);
         foreach (var (identifier, index) in read.Identifier.Select((x, i) => (x, i)))
@@ -207,7 +209,7 @@ public static class FhirApi
             var type = types.FirstOrDefault(t => t.SystemUri == identifier.System);
             if (type is null)
             {
-                problems.Add($"Patient.identifier[{index}].system: '{identifier.System}' is not an identifier system of this server ({string.Join(", ", types.Select(t => t.SystemUri))})");
+                problems.Add(text["IdentifierSystemUnknown", index, identifier.System ?? string.Empty, string.Join(", ", types.Select(t => t.SystemUri))]);
                 continue;
             }
 
@@ -216,7 +218,7 @@ public static class FhirApi
 
         if (problems.Count > 0)
         {
-            return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, "The Patient cannot be stored.", problems);
+            return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, text["PatientNotStored"], problems);
         }
 
         try
@@ -242,23 +244,23 @@ public static class FhirApi
         }
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats, TimeProvider clock)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats, TimeProvider clock, IStringLocalizer<FhirText> text)
     {
         var token = http.GetAccessToken()!;
         var access = await PatientAccess.DecideAsync(token, Interaction.Update, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
-            return Forbidden(http, access.Refusal!, access.RequiredScopes);
+            return Forbidden(http, text, access.Refusal!, access.RequiredScopes);
         }
 
         if (!Guid.TryParse(id, out var uuid) || (access.OnlyPatient is { } only && only != uuid))
         {
             return access.OnlyPatient is null
-                ? Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}'.")
-                : Forbidden(http, OutsidePatientContext);
+                ? Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, text["PatientNotFound", id])
+                : Forbidden(http, text, OutsidePatientContext);
         }
 
-        var (read, unreadable) = await ReadPatientAsync(http, formats);
+        var (read, unreadable) = await ReadPatientAsync(http, formats, text);
         if (read is null)
         {
             return unreadable!;
@@ -266,7 +268,7 @@ public static class FhirApi
 
         if (read.Id != id)
         {
-            return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, $"The Patient's id '{read.Id}' must equal the id in the URL, '{id}' (FHIR R4 §3.1.0.4).");
+            return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, text["IdMismatch", read.Id ?? string.Empty, id]);
         }
 
         int? expected = null;
@@ -274,7 +276,7 @@ public static class FhirApi
         {
             if (!int.TryParse(ifMatch[0].Tag.Value?.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             {
-                return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, "If-Match must be a version tag such as W/\"3\".");
+                return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, text["IfMatchInvalid"]);
             }
 
             expected = version;
@@ -283,19 +285,19 @@ public static class FhirApi
         // A voided patient is not found for an update, whatever version the client names.
         if (await patients.GetAsync(uuid, http.RequestAborted) is not { Voided: false, Person.Voided: false } current)
         {
-            return NotFoundForUpdate(id);
+            return NotFoundForUpdate(id, text);
         }
 
         if (expected is { } stale && stale != current.Person.Version)
         {
-            return Outcome.Error(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Conflict, $"Patient {id} is at version {current.Person.Version}, not {stale}.");
+            return Outcome.Error(StatusCodes.Status412PreconditionFailed, OperationOutcome.IssueType.Conflict, text["VersionMismatch", id, current.Person.Version, stale]);
         }
 
         // What the client left unchanged is kept as stored in this version; the update applies only to it.
-        var (gender, birthdate, estimated, dead, deathDate, names, problems) = PatientMapping.FromFhir(read, Today(clock), current.Person);
+        var (gender, birthdate, estimated, dead, deathDate, names, problems) = PatientMapping.FromFhir(read, Today(clock), text, current.Person);
         if (problems.Count > 0)
         {
-            return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, "The Patient cannot be stored.", problems);
+            return Outcome.Error(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, text["PatientNotStored"], problems);
         }
 
         try
@@ -305,7 +307,7 @@ public static class FhirApi
         }
         catch (RecordNotFoundException)
         {
-            return NotFoundForUpdate(id);
+            return NotFoundForUpdate(id, text);
         }
         catch (RecordValidationException invalid)
         {
@@ -330,8 +332,8 @@ public static class FhirApi
             Headers = response => response.Headers.RetryAfter = "1",
         };
 
-    private static FhirResult NotFoundForUpdate(string id) =>
-        Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, $"No Patient with id '{id}' (this server does not create patients by update).");
+    private static FhirResult NotFoundForUpdate(string id, IStringLocalizer<FhirText> text) =>
+        Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, text["PatientNotFoundForUpdate", id]);
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -340,25 +342,25 @@ public static class FhirApi
     /// A 403 the Patient rules decided (scope, privilege or patient context), with the same RFC 6750 §3.1
     /// challenge the bearer filter gives: <c>insufficient_scope</c>, and the scopes that would do when a scope is missing.
     /// </summary>
-    private static FhirResult Forbidden(HttpContext http, string refusal, IReadOnlyList<string>? sufficientScopes = null)
+    private static FhirResult Forbidden(HttpContext http, IStringLocalizer<FhirText> text, FhirMessage refusal, IReadOnlyList<string>? sufficientScopes = null)
     {
-        BearerChallenge.Write(http.Response, Realm, new BearerTokenRefusal(StatusCodes.Status403Forbidden, "insufficient_scope", refusal, sufficientScopes));
-        return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, refusal);
+        BearerChallenge.Write(http.Response, Realm, new BearerTokenRefusal(StatusCodes.Status403Forbidden, "insufficient_scope", refusal.InEnglish(), sufficientScopes));
+        return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, refusal.In(text));
     }
 
-    private static async Task<(Patient? Patient, IResult? Refusal)> ReadPatientAsync(HttpContext http, FhirFormats formats)
+    private static async Task<(Patient? Patient, IResult? Refusal)> ReadPatientAsync(HttpContext http, FhirFormats formats, IStringLocalizer<FhirText> text)
     {
         if (FhirFormats.BodyFormat(http.Request) is not { } format)
         {
-            return (null, Outcome.Error(StatusCodes.Status415UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, "Send the resource as application/fhir+json or application/fhir+xml."));
+            return (null, Outcome.Error(StatusCodes.Status415UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, text["UnsupportedMediaType"]));
         }
 
         var (resource, problems) = await formats.ReadAsync(http.Request, format);
         return resource switch
         {
             Patient patient => (patient, null),
-            null => (null, Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, "The body is not a valid FHIR resource.", problems)),
-            _ => (null, Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, $"Expected a Patient, got a {resource.TypeName}.")),
+            null => (null, Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, text["BodyNotResource"], problems)),
+            _ => (null, Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, text["ExpectedPatient", resource.TypeName])),
         };
     }
 

@@ -6,9 +6,9 @@ namespace ModularEmr.Modules.Fhir.Patients;
 /// <summary>What a token may do with Patient resources, or why not.</summary>
 /// <param name="Allowed">Whether the interaction may go ahead.</param>
 /// <param name="OnlyPatient">When set, only this patient's record may be touched (a <c>patient/</c> scope).</param>
-/// <param name="Refusal">Why not, for the OperationOutcome.</param>
+/// <param name="Refusal">Why not, for the OperationOutcome and the challenge.</param>
 /// <param name="RequiredScopes">When the token lacks a scope for the interaction: the scopes that would allow it (RFC 6750 §3.1).</param>
-public sealed record PatientAccess(bool Allowed, Guid? OnlyPatient, string? Refusal, IReadOnlyList<string>? RequiredScopes = null)
+public sealed record PatientAccess(bool Allowed, Guid? OnlyPatient, FhirMessage? Refusal, IReadOnlyList<string>? RequiredScopes = null)
 {
     /// <summary>
     /// DESIGN §7 and SMART v2: <c>system/</c> scopes act for a client alone, within its registered scopes;
@@ -21,7 +21,7 @@ public sealed record PatientAccess(bool Allowed, Guid? OnlyPatient, string? Refu
         if (contexts.Count == 0)
         {
             var sufficient = SmartScopes.Declared.Select(d => d.Name).Where(name => SmartScopes.ContextsAllowing([name], interaction).Count > 0).ToList();
-            return new(false, null, $"The access token has no scope that allows '{interaction.ToString().ToLowerInvariant()}' on Patient (one of {string.Join(", ", sufficient)}).", sufficient);
+            return new(false, null, new FhirMessage("ScopeMissing", interaction.ToString().ToLowerInvariant(), string.Join(", ", sufficient)), sufficient);
         }
 
         if (contexts.Contains("system") && token.UserUuid is null)
@@ -29,7 +29,7 @@ public sealed record PatientAccess(bool Allowed, Guid? OnlyPatient, string? Refu
             return new(true, null, null);
         }
 
-        string? refusal = null;
+        FhirMessage? refusal = null;
         if (contexts.Contains("user") && token.UserUuid is { } userUuid)
         {
             var privilege = interaction switch
@@ -44,16 +44,16 @@ public sealed record PatientAccess(bool Allowed, Guid? OnlyPatient, string? Refu
                 return new(true, null, null);
             }
 
-            refusal = $"The user this token acts for lacks the privilege '{privilege}'.";
+            refusal = new FhirMessage("PrivilegeMissing", privilege);
         }
 
         if (contexts.Contains("patient") && interaction != Interaction.Create)
         {
             return token.PatientUuid is { } patient
                 ? new(true, patient, null)
-                : new(false, null, "The token's patient/ scope has no patient in context.");
+                : new(false, null, new FhirMessage("NoPatientInContext"));
         }
 
-        return new(false, null, refusal ?? "The token's scopes do not apply to who it acts for (system/ scopes are for clients acting alone).");
+        return new(false, null, refusal ?? new FhirMessage("ScopesNotApplicable"));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Localization;
 using ModularEmr.Sdk.Data;
 
 namespace ModularEmr.Modules.Fhir.Patients;
@@ -134,11 +135,12 @@ public static class PatientMapping
     /// <summary>Reads what the core model keeps from a Patient; the problems are FHIR-path-qualified.</summary>
     /// <param name="patient">The Patient received.</param>
     /// <param name="today">Today, which a partial birth date's estimate may not pass.</param>
+    /// <param name="text">The problems' words, in the reader's language.</param>
     /// <param name="stored">
     /// The person as stored, on update: a birth date sent back as read keeps the stored date, and a name
     /// sent back with its id keeps the stored parts behind what did not change.
     /// </param>
-    public static (string Gender, DateOnly? Birthdate, bool Estimated, bool Dead, DateTimeOffset? DeathDate, List<PersonNameChange> Names, List<string> Problems) FromFhir(Patient patient, DateOnly today, PersonRecord? stored = null)
+    public static (string Gender, DateOnly? Birthdate, bool Estimated, bool Dead, DateTimeOffset? DeathDate, List<PersonNameChange> Names, List<string> Problems) FromFhir(Patient patient, DateOnly today, IStringLocalizer<FhirText> text, PersonRecord? stored = null)
     {
         var problems = new List<string>();
         var gender = patient.Gender switch
@@ -170,7 +172,7 @@ public static class PatientMapping
                     estimated = true;
                     break;
                 default:
-                    problems.Add("Patient.birthDate: not a valid date");
+                    problems.Add(text["BirthDateInvalid"]);
                     break;
             }
         }
@@ -200,7 +202,7 @@ public static class PatientMapping
                 }
                 else
                 {
-                    problems.Add($"Patient.name[{index}].id: '{id}' is not the id of one of this patient's names");
+                    problems.Add(text["NameIdUnknown", index, id]);
                 }
             }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Localization;
 using ModularEmr.Sdk.Data;
 
 namespace ModularEmr.Modules.Fhir.Patients;
@@ -39,7 +40,7 @@ public static class PatientSearch
 
     public sealed record Parsed(PatientCriteria Criteria, IReadOnlyList<string> Unknown, IReadOnlyList<string> Problems);
 
-    public static Parsed Parse(IQueryCollection query)
+    public static Parsed Parse(IQueryCollection query, IStringLocalizer<FhirText> text)
     {
         var criteria = new PatientCriteria { Count = DefaultCount, Total = DefaultTotal };
         var unknown = new List<string>();
@@ -61,7 +62,7 @@ public static class PatientSearch
             {
                 if (Supported.Any(p => p.Name == key))
                 {
-                    problems.Add($"{parameter}: the modifier '{modifier}' is not supported on {key} (name, family and given take :exact and :contains)");
+                    problems.Add(text["SearchModifier", parameter, modifier ?? string.Empty, key]);
                 }
                 else
                 {
@@ -102,7 +103,7 @@ public static class PatientSearch
                     var gender = value switch { "male" => "M", "female" => "F", "other" => "O", "unknown" => "U", _ => null };
                     if (gender is null)
                     {
-                        problems.Add($"gender: '{value}' is not one of male, female, other, unknown");
+                        problems.Add(text["SearchGender", value]);
                     }
 
                     criteria = criteria with { Gender = gender };
@@ -112,7 +113,7 @@ public static class PatientSearch
                     {
                         if (!TryApplyDate(one ?? string.Empty, ref criteria))
                         {
-                            problems.Add($"birthdate: '{one}' is not a date with an optional prefix eq, lt, gt, le or ge (e.g. ge1980-01-01)");
+                            problems.Add(text["SearchBirthdate", one ?? string.Empty]);
                         }
                     }
 
@@ -120,7 +121,7 @@ public static class PatientSearch
                 case "_count":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 0)
                     {
-                        problems.Add($"_count: '{value}' is not a non-negative number");
+                        problems.Add(text["SearchNumber", "_count", value]);
                     }
 
                     criteria = criteria with { Count = Math.Min(count, MaxCount) };
@@ -128,7 +129,7 @@ public static class PatientSearch
                 case "_offset":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
                     {
-                        problems.Add($"_offset: '{value}' is not a non-negative number");
+                        problems.Add(text["SearchNumber", "_offset", value]);
                     }
 
                     criteria = criteria with { Offset = offset };
@@ -137,7 +138,7 @@ public static class PatientSearch
                     TotalMode? total = value switch { "none" => TotalMode.None, "estimate" => TotalMode.Estimate, "accurate" => TotalMode.Accurate, _ => null };
                     if (total is null)
                     {
-                        problems.Add($"_total: '{value}' is not one of none, estimate, accurate");
+                        problems.Add(text["SearchTotal", value]);
                     }
 
                     criteria = criteria with { Total = total ?? DefaultTotal };
