@@ -15,9 +15,9 @@ public sealed class RestModule : EmrModule
 
     public override void ConfigureServices(IServiceCollection services, ModuleContext context)
     {
+        services.AddScopeTexts(context, typeof(RestText));
         services.AddOpenApi(RestApi.DocumentName, options => options.ShouldInclude = description => description.GroupName == RestApi.DocumentName);
-        services.AddHomeLink(new HomeLink(
-            "REST web services (OpenAPI)", $"{RestApi.BasePath}/openapi/{RestApi.DocumentName}.json", "The OpenMRS-style REST API's OpenAPI document: people, patients, users and roles."));
+        services.AddHomeLink(new HomeLink("HomeOpenApi", $"{RestApi.BasePath}/openapi/{RestApi.DocumentName}.json", "HomeOpenApiText") { Texts = typeof(RestText) });
     }
 
     public override async Task InstallAsync(IModuleInstallContext context, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ public static class RestBody
             }
             catch (JsonException ex)
             {
-                return RestError.Of(StatusCodes.Status400BadRequest, RestError.BadRequest, "The request body is not valid JSON.", ex.Message);
+                return RestError.Of(StatusCodes.Status400BadRequest, RestError.BadRequest, new RestMessage("BodyNotJson"), ex.Message);
             }
         }
         else if (request.HasFormContentType)
@@ -47,7 +47,7 @@ public static class RestBody
             catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
             {
                 // A form the framework cannot parse (a malformed multipart body, a field beyond its limits).
-                return RestError.Of(StatusCodes.Status400BadRequest, RestError.BadRequest, "The request body is not a readable form.", ex.Message);
+                return RestError.Of(StatusCodes.Status400BadRequest, RestError.BadRequest, new RestMessage("BodyNotForm"), ex.Message);
             }
 
             body = [];
@@ -62,7 +62,7 @@ public static class RestBody
         }
         else
         {
-            return RestError.Of(StatusCodes.Status415UnsupportedMediaType, RestError.UnsupportedMediaType, $"Content type '{request.ContentType}' is not supported; send application/json.");
+            return RestError.Of(StatusCodes.Status415UnsupportedMediaType, RestError.UnsupportedMediaType, new RestMessage("ContentTypeUnsupported", request.ContentType ?? string.Empty));
         }
 
         if (body.Remove(AccessToken, out var token))

@@ -43,7 +43,7 @@ public static class RestApi
                         StatusCodes.Status403Forbidden => RestError.Forbidden,
                         _ => RestError.BadRequest,
                     },
-                    refusal.Description);
+                    refusal.Text);
             });
 
         rest.MapGet("/person", SearchPersonsAsync).RequireScope(RestModule.ReadScope).WithSummary("Search persons by name (?q=)");
@@ -77,7 +77,7 @@ public static class RestApi
     {
         if (string.IsNullOrWhiteSpace(q) || q.Trim().Length < 2)
         {
-            return RestError.Invalid("q", "Search text of at least 2 characters is required (?q=).");
+            return RestError.Invalid("q", new RestMessage("SearchTextPerson"));
         }
 
         if (await RefusalAsync(http, accounts, CorePrivileges.ViewPeople) is { } refused)
@@ -178,7 +178,7 @@ public static class RestApi
 
         if (http.Request.Query.ContainsKey("purge"))
         {
-            return RestError.Of(StatusCodes.Status400BadRequest, RestError.BadRequest, "Clinical data is voided, never purged: remove 'purge'.");
+            return RestError.Of(StatusCodes.Status400BadRequest, RestError.BadRequest, new RestMessage("NoPurge"));
         }
 
         return await RefusalAsync(http, accounts, CorePrivileges.EditPeople, person.Uuid) ?? await WriteAsync(http, async () =>
@@ -204,7 +204,7 @@ public static class RestApi
         var text = identifier ?? q;
         if (string.IsNullOrWhiteSpace(text) || text.Trim().Length < 2)
         {
-            return RestError.Invalid("q", "Search text of at least 2 characters is required (?q= or ?identifier=).");
+            return RestError.Invalid("q", new RestMessage("SearchTextPatient"));
         }
 
         if (await RefusalAsync(http, accounts, CorePrivileges.ViewPatients) is { } refused)
@@ -227,21 +227,21 @@ public static class RestApi
         }
 
         var body = RestBody.Get(http);
-        var errors = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var errors = new Dictionary<string, RestMessage>(StringComparer.Ordinal);
         foreach (var unknown in body.Select(p => p.Key).Where(k => k is not "person" and not "identifiers"))
         {
-            errors[unknown] = [$"'{unknown}' is not a property of Patient"];
+            errors[unknown] = new RestMessage("UnknownProperty", unknown, "Patient");
         }
 
         if (body["person"] is not JsonObject person)
         {
-            errors["person"] = ["person is required, with gender, birthdate and names"];
+            errors["person"] = new RestMessage("PersonRequired");
             return RestError.Invalid(errors);
         }
 
         foreach (var unknown in person.Select(p => p.Key).Where(k => k is not "gender" and not "birthdate" and not "birthdateEstimated" and not "names"))
         {
-            errors[$"person.{unknown}"] = [$"'{unknown}' is not a property of Person"];
+            errors[$"person.{unknown}"] = new RestMessage("UnknownProperty", unknown, "Person");
         }
 
         var names = new List<PersonNameInput>();
@@ -249,7 +249,7 @@ public static class RestApi
         {
             if (node is not JsonObject nameBody || ReadName(nameBody, null) is not (var name, null))
             {
-                errors[$"person.names[{index}]"] = ["a name needs givenName and familyName, and only PersonName properties"];
+                errors[$"person.names[{index}]"] = new RestMessage("NameShape");
                 continue;
             }
 
@@ -264,7 +264,7 @@ public static class RestApi
             var type = types.FirstOrDefault(t => t.Uuid.ToString() == typeText || t.Name == typeText);
             if (node is not JsonObject || node["identifier"] is not JsonValue value || type is null)
             {
-                errors[$"identifiers[{index}]"] = [$"an identifier needs 'identifier' and an 'identifierType' (uuid or name) of: {string.Join(", ", types.Select(t => t.Name))}"];
+                errors[$"identifiers[{index}]"] = new RestMessage("IdentifierShape", string.Join(", ", types.Select(t => t.Name)));
                 continue;
             }
 
@@ -279,7 +279,7 @@ public static class RestApi
         }
         else if (person["birthdate"] is not null)
         {
-            errors["person.birthdate"] = ["birthdate must be a date (yyyy-MM-dd)"];
+            errors["person.birthdate"] = new RestMessage("BirthdateFormat");
         }
 
         if (errors.Count > 0)
@@ -361,8 +361,8 @@ public static class RestApi
             return null;
         }
 
-        BearerChallenge.Write(http.Response, Realm, new BearerTokenRefusal(StatusCodes.Status403Forbidden, "insufficient_scope", $"The user lacks the privilege '{privilege}'."));
-        return RestError.Of(StatusCodes.Status403Forbidden, RestError.Forbidden, $"Privileges required: {privilege}");
+        BearerChallenge.Write(http.Response, Realm, new BearerTokenRefusal(StatusCodes.Status403Forbidden, "insufficient_scope", EnglishText.Of<RestText>("UserLacksPrivilege", privilege)));
+        return RestError.Of(StatusCodes.Status403Forbidden, RestError.Forbidden, new RestMessage("PrivilegesRequired", privilege));
     }
 
     private static async Task<PersonRecord?> PersonAsync(string uuid, IPersonRecords persons, HttpContext http) =>
@@ -371,16 +371,16 @@ public static class RestApi
     /// <summary>Reads a PersonName body; fields not given keep the values of <paramref name="existing"/>.</summary>
     private static (PersonNameInput? Input, IResult? Error) ReadName(JsonObject body, PersonNameRecord? existing)
     {
-        var errors = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var errors = new Dictionary<string, RestMessage>(StringComparer.Ordinal);
         foreach (var (key, value) in body)
         {
             if (!NameFields.Contains(key))
             {
-                errors[key] = [$"'{key}' is not a property of PersonName"];
+                errors[key] = new RestMessage("UnknownProperty", key, "PersonName");
             }
             else if (key == "preferred" ? value is not null && Bool(value) is null : value is not null && value.GetValueKind() != JsonValueKind.String)
             {
-                errors[key] = [key == "preferred" ? "preferred must be true or false" : $"{key} must be text"];
+                errors[key] = key == "preferred" ? new RestMessage("PreferredBoolean") : new RestMessage("FieldText", key);
             }
         }
 
@@ -445,7 +445,7 @@ public static class RestApi
     private static IResult Shape(HttpContext http, string? v, Func<Representation, object> shape) =>
         DetailOf(v) is { } detail
             ? Results.Json(shape(new Representation(http.Request, detail)))
-            : RestError.Invalid("v", "v must be ref, default or full.");
+            : RestError.Invalid("v", new RestMessage("Representation"));
 
     private static (int Offset, int Count) Paging(int? limit, int? startIndex) =>
         (Math.Max(0, startIndex ?? 0), Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit));
@@ -454,7 +454,7 @@ public static class RestApi
     {
         if (DetailOf(v) is not { } detail)
         {
-            return RestError.Invalid("v", "v must be ref, default or full.");
+            return RestError.Invalid("v", new RestMessage("Representation"));
         }
 
         var representation = new Representation(http.Request, detail);
