@@ -35,6 +35,8 @@ public sealed class OAuth2Module : EmrModule
     {
         services.AddModuleOptions<OAuth2Options>(context);
         services.AddModuleDbContext<OAuth2DbContext>(context);
+        services.AddScopeTexts(context, typeof(ScopeText));
+        services.AddSingleton<ScopeLocalizer>();
         var options = new OAuth2Options();
         Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(context.Settings, options);
         var keys = ServerKeys.LoadOrCreate(context.Keys);

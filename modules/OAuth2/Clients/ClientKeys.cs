@@ -24,7 +24,7 @@ public static class ClientKeys
     {
         if (kind != ClientKind.ConfidentialAsymmetric)
         {
-            return registered is null ? null : throw Invalid("'jwks' is only for confidential-asymmetric clients, which authenticate with signed JWT assertions.");
+            return registered is null ? null : throw Invalid(new("JwksOnlyAsymmetric"));
         }
 
         JsonObject? jwks;
@@ -36,12 +36,12 @@ public static class ClientKeys
         }
         catch (ArgumentException)
         {
-            throw Invalid("A member of 'jwks' is repeated.");
+            throw Invalid(new("JwksRepeated"));
         }
 
         if (jwks?["keys"] is not JsonArray keys || keys.Count is 0 or > 10)
         {
-            throw Invalid("A confidential-asymmetric client needs 'jwks': a JWK Set with 1 to 10 public keys in 'keys' (RFC 7517 §5).");
+            throw Invalid(new("JwksRequired"));
         }
 
         var kids = new HashSet<string>(StringComparer.Ordinal);
@@ -50,40 +50,40 @@ public static class ClientKeys
         {
             if (node is not JsonObject key)
             {
-                throw Invalid("Each entry of 'jwks.keys' must be a JSON object (a JWK).");
+                throw Invalid(new("JwkNotObject"));
             }
 
             // Key readers forgive letter case ("D" read as "d") and keep the last of two equal names, so
             // what is checked here must be exactly what they will read.
             if (key.Select(member => member.Key).GroupBy(name => name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } repeated)
             {
-                throw Invalid($"A key names '{repeated.Key}' more than once (letter case aside).");
+                throw Invalid(new("JwkRepeatedMember", repeated.Key));
             }
 
             if (key.Select(member => member.Key).FirstOrDefault(name => PrivateMembers.Contains(name, StringComparer.OrdinalIgnoreCase)) is { } secret)
             {
-                throw Invalid($"A key contains private key material ('{secret}'). Register the public key only, and treat this private key as compromised.");
+                throw Invalid(new("JwkPrivate", secret));
             }
 
             if (key.Select(member => member.Key).FirstOrDefault(name => PublicMembers.Contains(name, StringComparer.OrdinalIgnoreCase) && !PublicMembers.Contains(name, StringComparer.Ordinal)) is { } misspelt)
             {
-                throw Invalid($"JWK member names are case-sensitive: '{misspelt}' is not one (RFC 7517 §4).");
+                throw Invalid(new("JwkCase", misspelt));
             }
 
             var kid = Text(key, "kid");
             if (string.IsNullOrEmpty(kid) || !kids.Add(kid))
             {
-                throw Invalid("Each key needs its own 'kid', which the client's assertions name.");
+                throw Invalid(new("JwkKid"));
             }
 
             if (Text(key, "alg") is { } alg && !Algorithms.Contains(alg))
             {
-                throw Invalid($"Key '{kid}': 'alg' {alg} is not accepted; use {string.Join(" or ", Algorithms)}.");
+                throw Invalid(new("JwkAlg", kid, alg, string.Join(", ", Algorithms)));
             }
 
             if (Text(key, "use") is { } use && use != "sig")
             {
-                throw Invalid($"Key '{kid}': 'use' must be 'sig'.");
+                throw Invalid(new("JwkUse", kid));
             }
 
             switch (Text(key, "kty"))
@@ -92,7 +92,7 @@ public static class ClientKeys
                 case "EC" when Text(key, "crv") == "P-384" && Text(key, "x") is { Length: > 0 } && Text(key, "y") is { Length: > 0 }:
                     break;
                 default:
-                    throw Invalid($"Key '{kid}' must be an RSA public key of at least 2048 bits (RS384) or an EC P-384 public key (ES384).");
+                    throw Invalid(new("JwkType", kid));
             }
 
             var copy = new JsonObject();
@@ -110,12 +110,12 @@ public static class ClientKeys
         {
             if (new JsonWebKeySet(stored.ToJsonString()).Keys.Any(key => key.HasPrivateKey || key.Kty is not ("RSA" or "EC")))
             {
-                throw Invalid("Only public RSA and EC keys may be registered.");
+                throw Invalid(new("JwkPublicOnly"));
             }
         }
         catch (ArgumentException e)
         {
-            throw Invalid("'jwks' is not a JWK Set: " + e.Message);
+            throw Invalid(new("JwksInvalid", e.Message));
         }
 
         return JsonSerializer.SerializeToElement(stored);
@@ -136,5 +136,5 @@ public static class ClientKeys
         }
     }
 
-    private static ClientRegistrationException Invalid(string description) => new("invalid_client_metadata", description);
+    private static ClientRegistrationException Invalid(ClientMessage text) => new("invalid_client_metadata", text);
 }

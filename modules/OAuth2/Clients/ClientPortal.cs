@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using ModularEmr.Modules.OAuth2.Pages;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Security;
@@ -50,7 +52,7 @@ public static class ClientPortal
             }
             catch (ClientRegistrationException refused)
             {
-                return await RefusedFormAsync(http, services, title: null, refused.Message, Path, request, registering: true);
+                return await RefusedFormAsync(http, services, title: null, refused.Text.In(Texts(http)), Path, request, registering: true);
             }
         });
 
@@ -92,7 +94,7 @@ public static class ClientPortal
             }
             catch (ClientRegistrationException refused)
             {
-                return await RefusedFormAsync(http, services, request.Name ?? clientId, refused.Message, PathOf(clientId), request, registering: false);
+                return await RefusedFormAsync(http, services, request.Name ?? clientId, refused.Text.In(Texts(http)), PathOf(clientId), request, registering: false);
             }
         });
 
@@ -107,7 +109,7 @@ public static class ClientPortal
             }
             catch (ClientRegistrationException refused)
             {
-                return PageResults.Refusal("CannotRotateTitle", refused.Message, StatusCodes.Status400BadRequest);
+                return PageResults.Refusal("CannotRotateTitle", refused.Text.In(Texts(http)), StatusCodes.Status400BadRequest);
             }
         });
 
@@ -116,6 +118,9 @@ public static class ClientPortal
             await services.Clients.DeleteAsync(developer, clientId, http.RequestAborted)
                 ? Results.Redirect(Path)
                 : NotFound(clientId));
+
+    /// <summary>The registration rules' words in the reader's language.</summary>
+    private static IStringLocalizer<ClientText> Texts(HttpContext http) => http.RequestServices.GetRequiredService<IStringLocalizer<ClientText>>();
 
     private static RazorComponentResult<MessagePage> NotFound(string clientId) => PageResults.Message("NotFoundTitle", "NoSuchApp", StatusCodes.Status404NotFound, clientId);
 
@@ -198,9 +203,9 @@ public static class ClientPortal
                 {
                     return await action(user, await http.Request.ReadFormAsync(http.RequestAborted));
                 }
-                catch (ClientChangedConcurrentlyException changed)
+                catch (ClientChangedConcurrentlyException)
                 {
-                    return PageResults.Refusal("ChangedTitle", changed.Message, StatusCodes.Status409Conflict);
+                    return PageResults.Refusal("ChangedTitle", ClientChangedConcurrentlyException.Text.In(Texts(http)), StatusCodes.Status409Conflict);
                 }
             });
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace ModularEmr.Modules.OAuth2.Clients;
 
@@ -57,10 +58,17 @@ public sealed record ClientView(
     DateTimeOffset? UpdatedAt);
 
 /// <summary>The answer to a registration or a secret rotation: the only time the secret is shown.</summary>
-public sealed record ClientWithSecret(ClientView Client, string? ClientSecret, IReadOnlyList<string> Warnings);
+/// <param name="Notes">Warnings the registration passed with, in any language (the portal's page); <see cref="Warnings"/> in English (the APIs).</param>
+public sealed record ClientWithSecret(ClientView Client, string? ClientSecret, [property: JsonIgnore] IReadOnlyList<ClientMessage> Notes)
+{
+    public IReadOnlyList<string> Warnings => Notes.Select(note => note.InEnglish()).ToList();
+}
 
 /// <summary>A registration was refused; RFC 7591 §3.2.2 error codes.</summary>
-public sealed class ClientRegistrationException(string error, string description) : Exception(description)
+/// <remarks>The exception's message is the English description, for the APIs; <see cref="Text"/> says it in any language, for the portal.</remarks>
+public sealed class ClientRegistrationException(string error, ClientMessage text) : Exception(text.InEnglish())
 {
     public string Error { get; } = error;
+
+    public ClientMessage Text { get; } = text;
 }

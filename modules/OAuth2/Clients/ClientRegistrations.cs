@@ -28,9 +28,6 @@ public sealed class ClientRegistrations(
     RevocationSignal signal,
     TimeProvider clock)
 {
-    public const string DiscouragedGrantWarning =
-        "RFC 9700 (OAuth 2.0 Security Best Current Practice) discourages the implicit and password grants: the implicit grant exposes tokens in the browser, the password grant hands the user's password to the app. Prefer the authorization code grant with PKCE.";
-
     private static readonly string[] KnownGrants = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials, GrantTypes.Implicit, GrantTypes.Password];
     private static readonly Dictionary<string, ClientKind> Kinds = new(StringComparer.Ordinal)
     {
@@ -145,7 +142,7 @@ public sealed class ClientRegistrations(
         var valid = await ValidateAsync(request, cancellationToken);
         if (valid.Kind != found.Registration.Kind && (IsConfidential(valid.Kind) || IsConfidential(found.Registration.Kind)))
         {
-            throw new ClientRegistrationException("invalid_client_metadata", "A client cannot change between confidential and public, or between a secret and keys; register a new client instead.");
+            throw new ClientRegistrationException("invalid_client_metadata", new ClientMessage("KindChange"));
         }
 
         var descriptor = new OpenIddictApplicationDescriptor();
@@ -217,9 +214,7 @@ public sealed class ClientRegistrations(
 
         if (found.Registration.Kind != ClientKind.ConfidentialWeb)
         {
-            throw new ClientRegistrationException("invalid_client_metadata", found.Registration.Kind == ClientKind.ConfidentialAsymmetric
-                ? "This client authenticates with its own keys and has no secret; register its new public key with an edit instead."
-                : "A public client has no secret to rotate.");
+            throw new ClientRegistrationException("invalid_client_metadata", new ClientMessage(found.Registration.Kind == ClientKind.ConfidentialAsymmetric ? "RotateKeys" : "RotatePublic"));
         }
 
         var secret = OpaqueToken.Create(32);
@@ -367,34 +362,34 @@ public sealed class ClientRegistrations(
             registration.UpdatedAt);
     }
 
-    private sealed record ValidRegistration(ClientRegistrationRequest Request, ClientKind Kind, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> Grants, IReadOnlyList<string> Scopes, IReadOnlyList<string> Warnings);
+    private sealed record ValidRegistration(ClientRegistrationRequest Request, ClientKind Kind, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> Grants, IReadOnlyList<string> Scopes, IReadOnlyList<ClientMessage> Warnings);
 
     private async Task<ValidRegistration> ValidateAsync(ClientRegistrationRequest request, CancellationToken cancellationToken)
     {
-        static ClientRegistrationException Invalid(string description) => new("invalid_client_metadata", description);
+        static ClientRegistrationException Invalid(ClientMessage text) => new("invalid_client_metadata", text);
 
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 100)
         {
-            throw Invalid("'name' is required, at most 100 characters.");
+            throw Invalid(new("NameRequired"));
         }
 
         if (request.Description?.Length > 1000)
         {
-            throw Invalid("'description' is at most 1000 characters.");
+            throw Invalid(new("DescriptionLength"));
         }
 
         if (!string.IsNullOrWhiteSpace(request.Website)
             && (!Uri.TryCreate(request.Website, UriKind.Absolute, out var website) || website.Scheme is not ("https" or "http") || request.Website.Length > 500))
         {
-            throw Invalid("'website' must be an http(s) URL.");
+            throw Invalid(new("WebsiteUrl"));
         }
 
         if (!string.IsNullOrWhiteSpace(request.LaunchUri))
         {
-            var problem = request.LaunchUri.Length > 1000 ? "is at most 1000 characters." : RedirectUriProblem(request.LaunchUri, ClientKind.ConfidentialWeb);
+            var problem = request.LaunchUri.Length > 1000 ? new ClientMessage("LaunchUriLength") : RedirectUriProblem(request.LaunchUri, ClientKind.ConfidentialWeb);
             if (problem is not null)
             {
-                throw Invalid($"'launchUri' {problem} The EHR opens it in a browser with the launch id, so it follows the rules of a web redirect URI.");
+                throw Invalid(new("LaunchUriProblem", problem));
             }
 
             request = request with { LaunchUri = request.LaunchUri.Trim() };
@@ -406,12 +401,12 @@ public sealed class ClientRegistrations(
 
         if (!request.AcceptTerms)
         {
-            throw Invalid("The terms of use must be accepted ('acceptTerms': true).");
+            throw Invalid(new("TermsRequired"));
         }
 
         if (request.ClientType is null || !Kinds.TryGetValue(request.ClientType, out var kind))
         {
-            throw Invalid("'clientType' must be one of: " + string.Join(", ", Kinds.Keys) + ".");
+            throw Invalid(new("ClientTypeUnknown", string.Join(", ", Kinds.Keys)));
         }
 
         request = request with { Jwks = ClientKeys.Validate(request.Jwks, kind), AllowedOrigins = WebOrigins.Validate(request.AllowedOrigins) };
@@ -419,29 +414,29 @@ public sealed class ClientRegistrations(
         var grants = (request.GrantTypes ?? []).Distinct(StringComparer.Ordinal).ToList();
         if (grants.Count == 0 || grants.Any(g => !KnownGrants.Contains(g)))
         {
-            throw Invalid("'grantTypes' must name one or more of: " + string.Join(", ", KnownGrants) + ".");
+            throw Invalid(new("GrantTypesUnknown", string.Join(", ", KnownGrants)));
         }
 
-        var warnings = new List<string>();
+        var warnings = new List<ClientMessage>();
         if (grants.Contains(GrantTypes.Implicit) || grants.Contains(GrantTypes.Password))
         {
             if (!request.AcceptDiscouragedGrants)
             {
-                throw Invalid(DiscouragedGrantWarning + " To register one anyway, set 'acceptDiscouragedGrants': true.");
+                throw Invalid(new("DiscouragedGrants"));
             }
 
-            warnings.Add(DiscouragedGrantWarning);
+            warnings.Add(new ClientMessage("DiscouragedGrantsWarning"));
         }
 
         if (!IsConfidential(kind) && (grants.Contains(GrantTypes.ClientCredentials) || grants.Contains(GrantTypes.Password)))
         {
             // RFC 6749 §4.4 and RFC 9700 §2.4: a public client cannot authenticate itself.
-            throw Invalid("A public client cannot use the client_credentials or password grant: it cannot keep a secret.");
+            throw Invalid(new("PublicNoSecretGrants"));
         }
 
         if (grants.Contains(GrantTypes.RefreshToken) && !grants.Contains(GrantTypes.AuthorizationCode) && !grants.Contains(GrantTypes.Password))
         {
-            throw Invalid("The refresh_token grant needs a grant that issues refresh tokens (authorization_code or password).");
+            throw Invalid(new("RefreshNeedsGrant"));
         }
 
         // A JSON null in the list reads as an empty URI, refused below like any other malformed one.
@@ -449,14 +444,14 @@ public sealed class ClientRegistrations(
         var redirects = grants.Contains(GrantTypes.AuthorizationCode) || grants.Contains(GrantTypes.Implicit);
         if (redirects && redirectUris.Count == 0)
         {
-            throw new ClientRegistrationException("invalid_redirect_uri", "The authorization_code and implicit grants need at least one redirect URI.");
+            throw new ClientRegistrationException("invalid_redirect_uri", new ClientMessage("RedirectRequired"));
         }
 
         foreach (var uri in redirectUris)
         {
             if (RedirectUriProblem(uri, kind) is { } problem)
             {
-                throw new ClientRegistrationException("invalid_redirect_uri", $"Redirect URI '{uri}': {problem}");
+                throw new ClientRegistrationException("invalid_redirect_uri", new ClientMessage("RedirectProblem", uri, problem));
             }
         }
 
@@ -464,23 +459,23 @@ public sealed class ClientRegistrations(
         var scopes = (request.Scopes ?? []).Distinct(StringComparer.Ordinal).ToList();
         if (scopes.FirstOrDefault(s => !offered.Contains(s)) is { } unknownScope)
         {
-            throw Invalid($"Scope '{unknownScope}' is not offered by this server; offered: {string.Join(" ", offered.Order(StringComparer.Ordinal))}.");
+            throw Invalid(new("ScopeNotOffered", unknownScope, string.Join(" ", offered.Order(StringComparer.Ordinal))));
         }
 
         return new ValidRegistration(request with { Name = request.Name.Trim() }, kind, redirectUris, grants, scopes, warnings);
     }
 
     /// <summary>RFC 9700 §2.1 and §4.1.3: exact, absolute, no fragment; https except loopback; custom schemes for native apps (RFC 8252 §7.1).</summary>
-    private static string? RedirectUriProblem(string value, ClientKind kind)
+    private static ClientMessage? RedirectUriProblem(string value, ClientKind kind)
     {
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || value.Length > 2000)
         {
-            return "must be an absolute URI.";
+            return new("RedirectAbsolute");
         }
 
         if (!string.IsNullOrEmpty(uri.Fragment) || value.Contains('#', StringComparison.Ordinal))
         {
-            return "must not contain a fragment (RFC 6749 §3.1.2).";
+            return new("RedirectFragment");
         }
 
         if (uri.Scheme == Uri.UriSchemeHttps)
@@ -490,12 +485,12 @@ public sealed class ClientRegistrations(
 
         if (uri.Scheme == Uri.UriSchemeHttp)
         {
-            return uri.IsLoopback ? null : "must use https; plain http is allowed only on loopback (127.0.0.1, [::1], localhost).";
+            return uri.IsLoopback ? null : new("RedirectHttps");
         }
 
         return kind == ClientKind.PublicNative && uri.Scheme.Contains('.', StringComparison.Ordinal)
             ? null
-            : "must use https (or, for native apps, a private-use scheme in reverse-domain form, RFC 8252 §7.1).";
+            : new("RedirectScheme");
     }
 
     private static OpenIddictApplicationDescriptor Describe(ValidRegistration valid, string clientId)

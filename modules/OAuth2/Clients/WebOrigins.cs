@@ -16,12 +16,12 @@ public static class WebOrigins
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0
                 || uri.AbsolutePath != "/" || text.TrimEnd('/').Length < text.Length - 1 || text.Length > 200)
             {
-                throw Invalid($"'{text}' is not an origin: scheme, host and optional port only, e.g. https://app.example.");
+                throw Invalid(new("OriginInvalid", text));
             }
 
             if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
             {
-                throw Invalid($"Origin '{text}' must use https; plain http is allowed only on loopback (127.0.0.1, [::1], localhost).");
+                throw Invalid(new("OriginHttps", text));
             }
 
             var origin = uri.GetLeftPart(UriPartial.Authority);
@@ -31,8 +31,8 @@ public static class WebOrigins
             }
         }
 
-        return valid.Count > MaxCount ? throw Invalid($"At most {MaxCount} allowed origins.") : valid;
+        return valid.Count > MaxCount ? throw Invalid(new("OriginCount", MaxCount)) : valid;
     }
 
-    private static ClientRegistrationException Invalid(string description) => new("invalid_client_metadata", description);
+    private static ClientRegistrationException Invalid(ClientMessage text) => new("invalid_client_metadata", text);
 }

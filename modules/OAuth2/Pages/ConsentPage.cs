@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using ModularEmr.Modules.OAuth2.Protocol;
 using ModularEmr.Sdk.Accounts;
 using OpenIddict.Abstractions;
@@ -15,7 +16,8 @@ public static class ConsentPage
     {
         var clientName = await services.Applications.GetDisplayNameAsync(application, http.RequestAborted) ?? request.ClientId!;
         var registration = await services.Db.ClientRegistrations.AsNoTracking().SingleOrDefaultAsync(r => r.ClientId == request.ClientId, http.RequestAborted);
-        var declared = (await services.Scopes.ListAsync(http.RequestAborted)).ToDictionary(s => s.Scope.Name, s => s.Scope, StringComparer.Ordinal);
+        var localizer = http.RequestServices.GetRequiredService<ScopeLocalizer>();
+        var declared = (await services.Scopes.ListAsync(http.RequestAborted)).ToDictionary(s => s.Scope.Name, localizer.Localize, StringComparer.Ordinal);
         return PageResults.Of<ConsentView>(new
         {
             UserName = user.Username,

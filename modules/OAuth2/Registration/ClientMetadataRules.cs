@@ -156,5 +156,6 @@ public static class ClientMetadataRules
     private static string? Bounded(string? value, string member) =>
         value is { Length: > 200 } ? throw Invalid($"'{member}' is at most 200 characters.") : value;
 
-    private static ClientRegistrationException Invalid(string description) => new("invalid_client_metadata", description);
+    /// <summary>Only the RFC 7591 API gives these, in English as an OAuth error_description is (RFC 6749 §5.2).</summary>
+    private static ClientRegistrationException Invalid(string description) => new("invalid_client_metadata", ClientMessage.Protocol(description));
 }
