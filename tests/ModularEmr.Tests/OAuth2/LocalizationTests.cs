@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Xml.Linq;
 using ModularEmr.Tests.Infrastructure;
 
@@ -22,7 +23,7 @@ public sealed class LocalizationTests : IAsyncLifetime
     [Fact]
     public void Every_text_has_an_english_french_and_spanish_value()
     {
-        var neutral = new[] { "host", "modules" }
+        var neutral = new[] { "sdk", "host", "modules" }
             .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Repository.Root, folder), "*.resx", SearchOption.AllDirectories))
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && Path.GetFileNameWithoutExtension(path).IndexOf('.', StringComparison.Ordinal) < 0)
@@ -124,6 +125,35 @@ public sealed class LocalizationTests : IAsyncLifetime
         var spanish = WebUtility.HtmlDecode(await missing.Content.ReadAsStringAsync());
         Assert.Contains("<h1>No encontrado</h1>", spanish, StringComparison.Ordinal);
         Assert.Contains("No tiene ninguna aplicación «no-such-app».", spanish, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_portal_says_why_a_registration_was_refused_in_the_developers_language_and_the_api_in_english()
+    {
+        var browser = _oauth.NewBrowser();
+        await browser.SignInAsync("bob", "Bob12345");
+        var portal = await PageAsync(browser, "/ws/oauth2/clients", "es");
+        var form = HtmlForm.Find(portal, "/ws/oauth2/clients").With("name", "Portal app").With("clientType", "confidential-web")
+            .With("redirectUris", "http://example.com/callback").With("grantTypes", "authorization_code").With("scopes", "probe.read").With("acceptTerms", "true");
+        using var post = new HttpRequestMessage(HttpMethod.Post, form.Action) { Content = form.Content() };
+        post.Headers.AcceptLanguage.ParseAdd("es");
+        var refused = await browser.Client.SendAsync(post);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains(
+            "URI de redirección «http://example.com/callback»: debe usar https; http simple solo se permite en bucle local",
+            WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()),
+            StringComparison.Ordinal);
+
+        // The same refusal through the JSON API: an OAuth error_description, which RFC 6749 §5.2 keeps ASCII.
+        using var api = new HttpRequestMessage(HttpMethod.Post, "/ws/oauth2/api/clients")
+        {
+            Content = JsonContent.Create(new { name = "Api app", clientType = "confidential-web", redirectUris = new[] { "http://example.com/callback" }, grantTypes = new[] { "authorization_code" }, scopes = new[] { "probe.read" }, acceptTerms = true }),
+        };
+        api.Headers.Authorization = OAuth2Harness.BasicHeader("bob", "Bob12345");
+        api.Headers.AcceptLanguage.ParseAdd("es");
+        var apiRefused = await _oauth.Client.SendAsync(api);
+        Assert.Equal(HttpStatusCode.BadRequest, apiRefused.StatusCode);
+        Assert.Contains("Redirect URI 'http://example.com/callback': must use https", await apiRefused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task<string> PageAsync(Browser browser, string path, string? acceptLanguage)
