@@ -29,3 +29,16 @@ public sealed class ChromiumFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A browser test run once per data row; skipped and run as <see cref="ChromiumFactAttribute"/> is.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ChromiumTheoryAttribute : TheoryAttribute
+{
+    public ChromiumTheoryAttribute()
+    {
+        if (!Chromium.IsInstalled && !Chromium.InContinuousIntegration)
+        {
+            Skip = Chromium.MissingMessage + "; browser tests skipped.";
+        }
+    }
+}
