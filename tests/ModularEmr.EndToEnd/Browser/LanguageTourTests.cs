@@ -157,5 +157,8 @@ public sealed class LanguageTourTests(EndToEndFixture fixture) : IAsyncLifetime
         await bob.OpenAsync("/ws/oauth2/clients/no-such-app", "not-found");
         Assert.Equal(Text("NotFoundTitle"), await bob.TextAsync("h1"));
         Assert.Contains(Text("NoSuchApp", "no-such-app"), await bob.TextAsync("main"), StringComparison.Ordinal);
+
+        await bob.OpenAsync("/ws/oauth2/authorize?response_type=code&client_id=no-such-app&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&scope=openid", "refused-request");
+        Assert.Equal(Text("RefusedTitle"), await bob.TextAsync("h1"));
     }
 }

@@ -156,6 +156,20 @@ public sealed class LocalizationTests : IAsyncLifetime
         Assert.Contains("Redirect URI 'http://example.com/callback': must use https", await apiRefused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_refused_authorization_request_is_explained_in_the_visitors_language_with_the_developers_detail_marked_english()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Browser.AuthorizeUrl("no-such-client", "openid", Pkce.Create()));
+        request.Headers.AcceptLanguage.ParseAdd("fr");
+        var refused = await _oauth.NewBrowser().Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("<h1>La demande de cette application a été refusée</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("L'application a envoyé une requête que ce serveur ne peut pas accepter", page, StringComparison.Ordinal);
+        Assert.Matches("Pour le développeur : <span lang=\"en\">[^<]+</span>", page);
+    }
+
     private static async Task<string> PageAsync(Browser browser, string path, string? acceptLanguage)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
