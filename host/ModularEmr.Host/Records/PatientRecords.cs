@@ -343,8 +343,8 @@ internal sealed class PatientRecords(CoreDbContext db, IRecordWriter writer, Tim
         catch (DbUpdateException taken) when (UniqueViolation.Is(taken))
         {
             throw new RecordValidationException(
-                "The patient's identifier or uuid was taken by another write at the same time.",
-                new Dictionary<string, IReadOnlyList<string>> { ["identifiers"] = ["an identifier or the uuid is already in use"] });
+                RecordText.Format("IdentifierTakenMeanwhile"),
+                new Dictionary<string, IReadOnlyList<string>> { ["identifiers"] = [RecordText.Format("IdentifierTakenMeanwhileField")] });
         }
 
         return person.Uuid;

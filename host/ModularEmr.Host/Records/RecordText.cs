@@ -13,6 +13,10 @@ internal static class RecordText
 {
     private static readonly ResourceManager Resources = new(typeof(RecordText).FullName!, typeof(RecordText).Assembly);
 
-    public static string Format(string key, params object[] arguments) =>
-        string.Format(CultureInfo.CurrentCulture, Resources.GetString(key, CultureInfo.CurrentUICulture) ?? key, arguments);
+    /// <summary>The text of <paramref name="key"/> in the current request's language.</summary>
+    public static string Format(string key, params object[] arguments) => In(CultureInfo.CurrentUICulture, key, arguments);
+
+    /// <summary>The text of <paramref name="key"/> in <paramref name="language"/>: for the write loop, which answers units of several requests.</summary>
+    public static string In(CultureInfo language, string key, params object[] arguments) =>
+        string.Format(CultureInfo.InvariantCulture, Resources.GetString(key, language) ?? key, arguments);
 }

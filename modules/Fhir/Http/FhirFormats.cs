@@ -5,6 +5,7 @@ using System.Xml;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Localization;
 using Microsoft.Net.Http.Headers;
 
 using Task = System.Threading.Tasks.Task;
@@ -100,14 +101,14 @@ public sealed class FhirFormats
         return buffer.ToArray();
     }
 
-    /// <summary>Reads a resource from the body; on failure, the parser's problems in words.</summary>
-    public async Task<(Resource? Resource, IReadOnlyList<string> Problems)> ReadAsync(HttpRequest request, string format)
+    /// <summary>Reads a resource from the body; on failure, the problems in words (the parser's own are English).</summary>
+    public async Task<(Resource? Resource, IReadOnlyList<string> Problems)> ReadAsync(HttpRequest request, string format, IStringLocalizer<FhirText> text)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
         if (buffer.Length == 0)
         {
-            return (null, ["The request has no body."]);
+            return (null, [text["BodyMissing"]]);
         }
 
         try
@@ -124,7 +125,7 @@ public sealed class FhirFormats
             var json = new Utf8JsonReader(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
             if (!StartsWithObject(json))
             {
-                return (null, ["The body must be one FHIR resource: a JSON object with a resourceType."]);
+                return (null, [text["BodyNotOneResource"]]);
             }
 
             return _jsonReader.TryDeserializeResource(ref json, out var jsonResource, out var jsonIssues)

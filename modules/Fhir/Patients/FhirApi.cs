@@ -355,7 +355,7 @@ public static class FhirApi
             return (null, Outcome.Error(StatusCodes.Status415UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, text["UnsupportedMediaType"]));
         }
 
-        var (resource, problems) = await formats.ReadAsync(http.Request, format);
+        var (resource, problems) = await formats.ReadAsync(http.Request, format, text);
         return resource switch
         {
             Patient patient => (patient, null),

@@ -49,7 +49,7 @@ public static class FragmentExtractor
           history.replaceState(null, "", window.location.pathname + window.location.search);
           var form = document.getElementById("deliver");
           var status = document.getElementById("status");
-          if (!fragment) { status.textContent = "Nothing to hand over: the sign-in result is missing."; return; }
+          if (!fragment) { status.textContent = status.dataset.missing; return; }
           new URLSearchParams(fragment).forEach(function (value, key) {
             var input = document.createElement("input");
             input.type = "hidden"; input.name = key; input.value = value;

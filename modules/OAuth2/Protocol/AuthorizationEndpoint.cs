@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Pages;
 using ModularEmr.Modules.OAuth2.Smart;
@@ -185,7 +186,7 @@ public static class AuthorizationEndpoint
 
         return await PatientPicker.FindChoiceAsync(grant.User, choice, services.Patients, http.RequestAborted) is { } patient
             ? await IssueAsync(http, services, grant, type, patient)
-            : await PatientPickerPage.RenderAsync(http, services, grant.Request, clientName, grant.User, query, remember, "That patient cannot be chosen; search again and choose one of the matches.");
+            : await PatientPickerPage.RenderAsync(http, services, grant.Request, clientName, grant.User, query, remember, http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>()["PatientNotChoosable"]);
     }
 
     /// <summary>The client's request as hidden fields of one of this server's forms, without that form's own fields.</summary>

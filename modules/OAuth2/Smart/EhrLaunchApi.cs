@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using ModularEmr.Modules.OAuth2.Accounts;
 using ModularEmr.Modules.OAuth2.Data;
 using ModularEmr.Modules.OAuth2.Pages;
@@ -43,7 +45,8 @@ public static class EhrLaunchApi
         var (created, status, error) = await LaunchAsync(http, services, user, request?.ClientId, request?.Patient);
         if (created is null)
         {
-            return OAuth2Errors.Json(status == StatusCodes.Status403Forbidden ? "access_denied" : "invalid_request", error!, status);
+            // An OAuth error body: its description in English, which RFC 6749 §5.2 keeps ASCII.
+            return OAuth2Errors.Json(status == StatusCodes.Status403Forbidden ? "access_denied" : "invalid_request", EnglishText.Of<PageText>(error!.Key, error.Arguments), status);
         }
 
         http.Response.Headers.CacheControl = "no-store";
@@ -96,27 +99,30 @@ public static class EhrLaunchApi
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var (created, status, error) = await LaunchAsync(http, services, user, form["clientId"], Guid.TryParse(form["patient"], out var patient) ? patient : null);
         return created is null
-            ? PageResults.Refusal("CannotLaunchTitle", error!, status)
+            ? PageResults.Refusal("CannotLaunchTitle", http.RequestServices.GetRequiredService<IStringLocalizer<PageText>>()[error!.Key, error.Arguments], status)
             : Results.Redirect(created.LaunchUrl, permanent: false, preserveMethod: false);
     }
 
-    private static async Task<(EhrLaunchCreated? Created, int Status, string? Error)> LaunchAsync(
+    /// <summary>Why a launch was refused: a key of <see cref="PageText"/> and its arguments, said in English to the API and in the reader's language on the page.</summary>
+    private sealed record Refusal(string Key, params object[] Arguments);
+
+    private static async Task<(EhrLaunchCreated? Created, int Status, Refusal? Error)> LaunchAsync(
         HttpContext http, LaunchServices services, EmrUser user, string? clientId, Guid? patient)
     {
         if (!user.HasPrivilege(CorePrivileges.ViewPatients))
         {
-            return (null, StatusCodes.Status403Forbidden, $"Launching an app for a patient needs the privilege '{CorePrivileges.ViewPatients}'.");
+            return (null, StatusCodes.Status403Forbidden, new Refusal("NeedsViewPatients", CorePrivileges.ViewPatients));
         }
 
         if (string.IsNullOrEmpty(clientId)
             || await services.Db.ClientRegistrations.AsNoTracking().SingleOrDefaultAsync(r => r.ClientId == clientId, http.RequestAborted) is not { LaunchUri: { } launchUri })
         {
-            return (null, StatusCodes.Status400BadRequest, $"'clientId' must name a registered app with a launch URL; '{clientId}' does not.");
+            return (null, StatusCodes.Status400BadRequest, new Refusal("LaunchUnknownApp", clientId ?? string.Empty));
         }
 
         if (patient is not { } uuid || await services.Patients.GetAsync(uuid, http.RequestAborted) is not { Voided: false })
         {
-            return (null, StatusCodes.Status400BadRequest, "'patient' must be the uuid of a patient whose record is not voided.");
+            return (null, StatusCodes.Status400BadRequest, new Refusal("LaunchUnknownPatient"));
         }
 
         var (launchId, expiresIn) = await services.Launches.CreateAsync(user.Uuid, clientId, uuid, http.RequestAborted);

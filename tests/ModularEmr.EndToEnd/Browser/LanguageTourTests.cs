@@ -131,7 +131,19 @@ public sealed class LanguageTourTests(EndToEndFixture fixture) : IAsyncLifetime
             await bob.TextAsync("label:has(input[name=scopes][value='user/Patient.rs'])"),
             StringComparison.Ordinal);
 
+        // A refusal first: a plain-http redirect URI off loopback, said in the developer's language.
         var page = bob.Page;
+        await page.FillAsync("#name", $"Bob's refused app ({language})");
+        await page.SelectOptionAsync("#clientType", "confidential-web");
+        await page.FillAsync("#redirectUris", "http://app.example/callback");
+        await page.CheckAsync("input[name=grantTypes][value=authorization_code]");
+        await page.CheckAsync("input[name=acceptTerms]");
+        await bob.ClickToNextPageAsync("form:has(#name) button[type=submit]", "refused-registration");
+        Assert.Equal(
+            PageWords.Of(PageWords.Clients, language, "RedirectProblem", "http://app.example/callback", PageWords.Of(PageWords.Clients, language, "RedirectHttps")),
+            await bob.TextAsync(".error"));
+
+        await bob.OpenAsync("/ws/oauth2/clients", "portal");
         await page.FillAsync("#name", $"Bob's tour app ({language})");
         await page.SelectOptionAsync("#clientType", "confidential-web");
         await page.FillAsync("#redirectUris", "http://127.0.0.1:5173/callback");

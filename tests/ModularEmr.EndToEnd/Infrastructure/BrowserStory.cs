@@ -130,9 +130,10 @@ internal sealed class BrowserStory : IAsyncDisposable
         var shown = await page.Locator("h1, h2, h3, button, label, legend, th, a, li, p, dt, dd, caption, summary").AllInnerTextsAsync();
         var body = await page.EvaluateAsync<string>("() => document.body ? document.body.innerText : ''");
         var lines = shown.Concat(body.Split('\n')).Select(t => t.Trim()).Where(t => t.Length > 0).ToHashSet(StringComparer.Ordinal);
-        foreach (var untranslated in english.Where(text => lines.Contains(text) || (text.Length >= 20 && body.Contains(text, StringComparison.Ordinal))))
+        // A whole heading, button or line in English, or a long English sentence anywhere in the page.
+        foreach (var untranslated in english.Where(words => lines.Any(words.IsLine) || words.IsInside(body)))
         {
-            problems.Add($"language: English left on a page in '{language}': \"{untranslated}\"");
+            problems.Add($"language: English left on a page in '{language}': \"{untranslated.Text}\"");
         }
 
         return problems;

@@ -32,6 +32,7 @@ public sealed class LocalizationTests : IAsyncLifetime
         foreach (var file in neutral)
         {
             var english = Texts(file);
+            Assert.All(english, text => _ = string.Format(System.Globalization.CultureInfo.InvariantCulture, text.Value, Enumerable.Range(0, 10).Select(i => (object)i).ToArray()));
             Assert.All(english, text => Assert.False(string.IsNullOrWhiteSpace(text.Value), $"{file}: '{text.Key}' is empty"));
             foreach (var language in new[] { "fr", "es" })
             {
@@ -40,6 +41,13 @@ public sealed class LocalizationTests : IAsyncLifetime
                 var texts = Texts(translated);
                 Assert.Equal(english.Keys.Order(StringComparer.Ordinal), texts.Keys.Order(StringComparer.Ordinal));
                 Assert.All(texts, text => Assert.False(string.IsNullOrWhiteSpace(text.Value), $"{translated}: '{text.Key}' is empty"));
+
+                // Each translation takes the same arguments, and formats: a '{1}' lost or a stray brace would
+                // only show as a FormatException on the request that needs the text.
+                Assert.All(texts, text => Assert.True(
+                    Placeholders(text.Value).SetEquals(Placeholders(english[text.Key])),
+                    $"{translated}: '{text.Key}' takes {{{string.Join("}, {", Placeholders(text.Value))}}}, the English {{{string.Join("}, {", Placeholders(english[text.Key]))}}}"));
+                Assert.All(texts, text => _ = string.Format(System.Globalization.CultureInfo.InvariantCulture, text.Value, Enumerable.Range(0, 10).Select(i => (object)i).ToArray()));
             }
         }
     }
@@ -157,6 +165,31 @@ public sealed class LocalizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_discouraged_grants_warning_is_spanish_on_the_portal_and_english_in_the_api()
+    {
+        var browser = _oauth.NewBrowser();
+        await browser.SignInAsync("bob", "Bob12345");
+        var portal = await PageAsync(browser, "/ws/oauth2/clients", "es");
+        var form = HtmlForm.Find(portal, "/ws/oauth2/clients").With("name", "Legacy app").With("clientType", "confidential-web")
+            .With("redirectUris", OAuth2Harness.Redirect).With("grantTypes", "password").With("scopes", "probe.read").With("acceptTerms", "true").With("acceptDiscouragedGrants", "true");
+        using var post = new HttpRequestMessage(HttpMethod.Post, form.Action) { Content = form.Content() };
+        post.Headers.AcceptLanguage.ParseAdd("es");
+        var registered = await browser.Client.SendAsync(post);
+        Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        Assert.Contains("<p class=\"warning\">La RFC 9700 (buenas prácticas de seguridad de OAuth 2.0) desaconseja", WebUtility.HtmlDecode(await registered.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        using var api = new HttpRequestMessage(HttpMethod.Post, "/ws/oauth2/api/clients")
+        {
+            Content = JsonContent.Create(new { name = "Legacy api app", clientType = "confidential-web", redirectUris = new[] { OAuth2Harness.Redirect }, grantTypes = new[] { "password" }, scopes = new[] { "probe.read" }, acceptTerms = true, acceptDiscouragedGrants = true }),
+        };
+        api.Headers.Authorization = OAuth2Harness.BasicHeader("bob", "Bob12345");
+        api.Headers.AcceptLanguage.ParseAdd("fr");
+        var created = System.Text.Json.Nodes.JsonNode.Parse(await (await _oauth.Client.SendAsync(api)).Content.ReadAsStringAsync())!;
+        Assert.StartsWith("RFC 9700 (OAuth 2.0 Security Best Current Practice) discourages", (string?)created["warnings"]![0], StringComparison.Ordinal);
+        Assert.Null(created["notes"]);
+    }
+
+    [Fact]
     public async Task A_refused_authorization_request_is_explained_in_the_visitors_language_with_the_developers_detail_marked_english()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Browser.AuthorizeUrl("no-such-client", "openid", Pkce.Create()));
@@ -183,6 +216,9 @@ public sealed class LocalizationTests : IAsyncLifetime
         // Razor writes letters outside ASCII as character references: the page as a browser reads it.
         return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
     }
+
+    private static HashSet<string> Placeholders(string text) =>
+        System.Text.RegularExpressions.Regex.Matches(text, @"\{(\d+)[^}]*\}").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
     private static Dictionary<string, string> Texts(string file) =>
         XDocument.Load(file).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? string.Empty, StringComparer.Ordinal);

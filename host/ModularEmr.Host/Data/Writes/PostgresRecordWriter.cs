@@ -109,8 +109,8 @@ internal sealed partial class PostgresRecordWriter(PostgresEmrDatabase database,
 
     private static Exception Unwrap(Exception exception) => exception is DbUpdateException { InnerException: { } inner } ? inner : exception;
 
-    private static RecordNotSavedException NotSaved(Exception exception) =>
-        new("The database could not commit the change; nothing of it was stored. Try again.", exception);
+    /// <summary>Said in the request's language: PostgreSQL writes run on the request's own flow.</summary>
+    private static RecordNotSavedException NotSaved(Exception exception) => new(RecordText.Format("NotSaved"), exception);
 
     private static DbContextOptions<CoreDbContext> CoreOptions(PostgresEmrDatabase database)
     {

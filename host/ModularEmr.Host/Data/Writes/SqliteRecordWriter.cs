@@ -111,7 +111,7 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
                 // one by one would only repeat the wait for each.
                 foreach (var unit in batch.Where(u => !u.Answered))
                 {
-                    unit.Fail(NotSaved(exception));
+                    unit.Fail(NotSaved(unit, exception));
                 }
             }
 
@@ -127,7 +127,7 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
         }
         catch (Exception exception)
         {
-            unit.Fail(NotSaved(exception));
+            unit.Fail(NotSaved(unit, exception));
         }
     }
 
@@ -195,8 +195,8 @@ internal sealed partial class SqliteRecordWriter : IRecordWriter, IAsyncDisposab
         }
     }
 
-    private static RecordNotSavedException NotSaved(Exception exception) =>
-        new("The database could not commit the change; nothing of it was stored. Try again.", exception);
+    /// <summary>Said in the language of the request that queued <paramref name="unit"/>: the loop answers several requests.</summary>
+    private static RecordNotSavedException NotSaved(WriteUnit unit, Exception exception) => new(RecordText.In(unit.UICulture, "NotSaved"), exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A shared commit of {Count} record writes failed; committing them one by one")]
     private static partial void BatchFailed(ILogger logger, int count, Exception exception);
