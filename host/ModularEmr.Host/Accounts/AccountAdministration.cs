@@ -63,6 +63,30 @@ internal sealed class AccountAdministration(CoreDbContext db, IPasswordHasher<Us
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Gives <paramref name="privileges"/> to the role <paramref name="roleName"/> (a module's new privilege to
+    /// an existing role, say); every user holding the role has them on their next request.
+    /// </summary>
+    /// <returns>The privileges the role did not hold before.</returns>
+    public async Task<IReadOnlyList<string>> GrantPrivilegesAsync(string roleName, IReadOnlyCollection<string> privileges, CancellationToken cancellationToken)
+    {
+        var role = await db.Roles.Include(r => r.Privileges).SingleOrDefaultAsync(r => r.Name == roleName, cancellationToken)
+            ?? throw new AccountException($"no role named '{roleName}'; roles are: {string.Join(", ", await db.Roles.OrderBy(r => r.Name).Select(r => r.Name).ToListAsync(cancellationToken))}");
+        var found = await db.Privileges.Where(p => privileges.Contains(p.Name)).ToListAsync(cancellationToken);
+        var unknown = privileges.Except(found.Select(p => p.Name), StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            // The names modules declared: a typo here would otherwise grant nothing and say nothing.
+            var known = await db.Privileges.OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(cancellationToken);
+            throw new AccountException($"no privilege named {string.Join(", ", unknown.Select(u => $"'{u}'"))}; privileges are: {string.Join(", ", known)}");
+        }
+
+        var added = found.Where(p => !role.Privileges.Contains(p)).ToList();
+        role.Privileges.AddRange(added);
+        await db.SaveChangesAsync(cancellationToken);
+        return added.Select(p => p.Name).ToList();
+    }
+
     public async Task<IReadOnlyList<UserAccount>> ListUsersAsync(CancellationToken cancellationToken) =>
         await db.Users.AsNoTracking().Include(u => u.Roles).OrderBy(u => u.Username).ToListAsync(cancellationToken);
 

@@ -15,7 +15,7 @@ namespace ModularEmr.Host.Cli;
 
 /// <summary>
 /// Administration on the same executable: <c>users add|list|set-password|grant-role</c>,
-/// <c>roles list</c>, <c>modules list</c>, <c>demo generate</c>, and the commands modules add
+/// <c>roles list|grant-privilege</c>, <c>modules list|install|remove|enable|disable</c>, <c>demo generate</c>, and the commands modules add
 /// (<see cref="AdminCommand"/>, such as <c>clients initial-token</c>). Each command opens the host's data
 /// (modules installed as at a start) without serving requests.
 /// </summary>
@@ -199,7 +199,19 @@ internal static partial class AdminCli
                     await output.WriteLineAsync($"{role.Name}\t{privileges}");
                 }
             }));
+            var role = new Argument<string>("role") { Description = "The role, as 'roles list' names it" };
+            var privilegeNames = new Argument<string[]>("privileges") { Description = "Privileges to give it, as modules declared them", Arity = ArgumentArity.OneOrMore };
+            var grantPrivilege = new Command("grant-privilege", "Give privileges to a role (a module's new privilege to an existing role)") { role, privilegeNames };
+            grantPrivilege.SetAction((result, cancel) => WithHostAsync(result, async services =>
+            {
+                var added = await services.GetRequiredService<AccountAdministration>().GrantPrivilegesAsync(result.GetRequiredValue(role), result.GetRequiredValue(privilegeNames), cancel);
+                await output.WriteLineAsync(added.Count == 0
+                    ? $"{result.GetRequiredValue(role)} already holds {string.Join(", ", result.GetRequiredValue(privilegeNames))}"
+                    : $"granted {string.Join(", ", added)} to the role {result.GetRequiredValue(role)}");
+            }));
+
             roles.Add(list);
+            roles.Add(grantPrivilege);
             return roles;
         }
 
@@ -215,7 +227,43 @@ internal static partial class AdminCli
                     await output.WriteLineAsync($"{module.Id}\t{module.Version ?? "?"}\t{module.State}\t{module.Path}");
                 }
             }));
+            var package = new Argument<string>("package") { Description = "The module package (.emrmodule) the PackModule target made" };
+            var into = new Option<string?>("--into") { Description = "The module's folder (default: modules/<id> beside modules.json)" };
+            var replace = new Option<bool>("--replace") { Description = "Upgrade a module already listed: its files are replaced, its settings and state kept" };
+            var install = new Command("install", "Unpack a module package, list it in modules.json and pin its files' SHA-256") { package, into, replace };
+            install.SetAction((result, cancel) => WithModulesFileAsync(result, async file =>
+            {
+                var (manifest, folder, files) = ModulePackage.Install(Path.GetFullPath(result.GetRequiredValue(package)), file, result.GetValue(into), result.GetValue(replace));
+                await output.WriteLineAsync($"installed {manifest.Id} {manifest.Version} into {folder} ({files} files pinned by SHA-256) and listed it in {file}; it installs at the next start");
+            }));
+
+            var id = new Argument<string>("id") { Description = "The module's id, as 'modules list' shows it" };
+            var remove = new Command("remove", "Take a module out of modules.json (its folder and its data are kept)") { id };
+            remove.SetAction((result, cancel) => WithModulesFileAsync(result, async file =>
+            {
+                var folder = ModulesFileEditor.Remove(file, result.GetRequiredValue(id));
+                await output.WriteLineAsync($"removed {result.GetRequiredValue(id)} from {file}; its folder ({folder}) and its data are kept");
+            }));
+
+            var enable = new Command("enable", "Load a disabled module again from the next start") { id };
+            enable.SetAction((result, cancel) => WithModulesFileAsync(result, async file =>
+            {
+                ModulesFileEditor.SetEnabled(file, result.GetRequiredValue(id), enabled: true);
+                await output.WriteLineAsync($"enabled {result.GetRequiredValue(id)} in {file}");
+            }));
+
+            var disable = new Command("disable", "Stop loading a module from the next start (its data is kept)") { id };
+            disable.SetAction((result, cancel) => WithModulesFileAsync(result, async file =>
+            {
+                ModulesFileEditor.SetEnabled(file, result.GetRequiredValue(id), enabled: false);
+                await output.WriteLineAsync($"disabled {result.GetRequiredValue(id)} in {file}");
+            }));
+
             command.Add(list);
+            command.Add(install);
+            command.Add(remove);
+            command.Add(enable);
+            command.Add(disable);
             return command;
         }
 
@@ -269,6 +317,21 @@ internal static partial class AdminCli
                 return 1;
             }
             catch (Exception ex) when (ex is StartupException or OptionsValidationException)
+            {
+                await error.WriteLineAsync($"error: {ex.Message}");
+                return EmrProgram.ConfigurationError;
+            }
+        }
+
+        // Changes to modules.json open no host: a module that cannot start must still be removable.
+        async Task<int> WithModulesFileAsync(ParseResult result, Func<string, Task> action)
+        {
+            try
+            {
+                await action(EmrSettings.ResolveModulesFile(result.GetValue(modules)));
+                return 0;
+            }
+            catch (StartupException ex)
             {
                 await error.WriteLineAsync($"error: {ex.Message}");
                 return EmrProgram.ConfigurationError;

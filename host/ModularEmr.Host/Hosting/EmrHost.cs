@@ -39,7 +39,7 @@ internal sealed record HostCustomization(Action<WebApplicationBuilder>? Builder 
 /// register services, prepares the database, installs or upgrades modules, seeds demo data, and maps
 /// the pipeline. The same path serves <c>dotnet run</c>, the admin CLI and the tests.
 /// </summary>
-internal static class EmrHost
+internal static partial class EmrHost
 {
     public static async Task<WebApplication> BuildAsync(
         string[] args,
@@ -104,10 +104,13 @@ internal static class EmrHost
             };
             try
             {
+                var registeredBefore = builder.Services.Count;
                 using (module.EnterContextualReflection())
                 {
                     module.Instance.ConfigureServices(builder.Services, context);
                 }
+
+                ModuleMigrationCheck.Require(module, builder.Services.Skip(registeredBefore));
             }
             catch (ModuleSettingsException ex)
             {
@@ -118,6 +121,11 @@ internal static class EmrHost
         customization?.Services?.Invoke(builder.Services);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<EmrDatabaseProvider>(); // now the container owns it (see AddCoreServices)
+
+        foreach (var module in loaded.Where(m => m.SharedAssemblyCopies.Count > 0))
+        {
+            PrivateCopiesIgnored(app.Logger, module.Id, string.Join(", ", module.SharedAssemblyCopies), SdkInfo.Version.ToString());
+        }
 
         var installer = app.Services.GetRequiredService<ModuleInstaller>();
         foreach (var module in loaded)
@@ -367,4 +375,7 @@ internal static class EmrHost
             throw new StartupException($"data folder {path} cannot be created: {ex.Message}");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Module '{ModuleId}' carries its own {Files} beside its assembly; the host's are loaded instead (sdk {SdkVersion}), so these copies are never used. Reference the sdk with ExcludeAssets=\"runtime\" and leave EF Core to the host.")]
+    private static partial void PrivateCopiesIgnored(ILogger logger, string moduleId, string files, string sdkVersion);
 }

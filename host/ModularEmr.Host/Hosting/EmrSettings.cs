@@ -44,13 +44,16 @@ internal sealed record EmrSettings(
             throw new StartupException($"Emr:Demo must be true or false, not '{demoText}'");
         }
 
-        var modulesFile = configuration["Emr:ModulesFile"] is { Length: > 0 } file ? Path.GetFullPath(file) : FindModulesFile();
+        var modulesFile = ResolveModulesFile(configuration["Emr:ModulesFile"]);
         var dataDirectory = configuration["Emr:DataDirectory"] is { Length: > 0 } data
             ? Path.GetFullPath(data)
             : Path.Combine(Path.GetDirectoryName(modulesFile)!, "data");
         var publicOrigin = Hosting.PublicOrigin.Parse(configuration[Hosting.PublicOrigin.Key]);
         return new EmrSettings(dataDirectory, modulesFile, provider, demo, publicOrigin, ForwardedHeadersSettings.From(configuration), connectionString);
     }
+
+    /// <summary>The modules file given (made absolute), or the one found as a start finds it.</summary>
+    public static string ResolveModulesFile(string? given) => given is { Length: > 0 } ? Path.GetFullPath(given) : FindModulesFile();
 
     /// <summary>
     /// Without --modules, the nearest modules.json in the working folder or above it: <c>dotnet run

@@ -23,6 +23,18 @@ internal sealed class LoadedModule
 
     public string Id => Catalog.Id;
 
+    /// <summary>
+    /// Copies of assemblies the host shares with every module (the sdk, EF Core) found beside the module's
+    /// assembly. The host's own are loaded instead, so these are never used: they mean the module was built
+    /// without <c>ExcludeAssets="runtime"</c> on the sdk, or carries a library the host already provides.
+    /// </summary>
+    public IReadOnlyList<string> SharedAssemblyCopies => Directory.EnumerateFiles(Path.GetDirectoryName(AssemblyPath)!, "*.dll")
+        .Select(Path.GetFileName)
+        .OfType<string>()
+        .Where(name => name == typeof(EmrModule).Assembly.GetName().Name + ".dll" || name.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal))
+        .Order(StringComparer.Ordinal)
+        .ToList();
+
     public string AssemblyPath { get; }
 
     public EmrModule Instance { get; }

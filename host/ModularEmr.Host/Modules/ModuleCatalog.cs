@@ -90,6 +90,12 @@ internal sealed partial class ModuleCatalog
             throw new ModuleConfigurationException(modulesFile, entry.Id, $"folder '{entry.Path}' not found (looked in {folder})");
         }
 
+        if (entry.Sha256 is { } pinned && PinnedFiles.FirstDifference(folder, pinned) is { } difference)
+        {
+            // Before anything of the folder is read: a changed manifest is as suspect as a changed assembly.
+            throw new ModuleConfigurationException(modulesFile, entry.Id, difference);
+        }
+
         if (!File.Exists(manifestFile))
         {
             throw new ModuleConfigurationException(modulesFile, entry.Id, $"no {ModuleManifest.FileName} in {folder}");
@@ -113,7 +119,10 @@ internal sealed partial class ModuleCatalog
 
         if (!sdkRange.Includes(sdkVersion))
         {
-            throw new ModuleConfigurationException(manifestFile, entry.Id, $"needs sdk {sdkRange}, but this host has sdk {sdkVersion}; rebuild the module against sdk {sdkVersion.Major}.x");
+            // Say which side to change: a module built for a newer sdk needs a newer host, not a rebuild.
+            throw new ModuleConfigurationException(manifestFile, entry.Id, sdkRange.AsksNewerThan(sdkVersion)
+                ? $"needs sdk {sdkRange}, but this host has sdk {sdkVersion}: upgrade the host to one with sdk {sdkRange}, or build the module against sdk {sdkVersion} and lower its 'sdk' range to ^{sdkVersion}"
+                : $"needs sdk {sdkRange}, but this host has sdk {sdkVersion}: rebuild the module against sdk {sdkVersion.Major}.x and set its 'sdk' range to ^{sdkVersion.Major}.0.0");
         }
 
         foreach (var (required, rangeText) in manifest.Requires ?? new Dictionary<string, string>())

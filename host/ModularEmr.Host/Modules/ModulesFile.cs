@@ -10,11 +10,16 @@ namespace ModularEmr.Host.Modules;
 internal sealed record ModulesFile([property: JsonRequired] IReadOnlyList<ModulesFileEntry> Modules);
 
 /// <summary>One installed module: <paramref name="Path"/> is its folder, relative to <c>modules.json</c>.</summary>
+/// <param name="Sha256">
+/// For a module installed from a package (<c>modules install</c>): every file of its folder, by path relative
+/// to it, with the SHA-256 it had when installed. Every start checks them (<see cref="PinnedFiles"/>).
+/// </param>
 internal sealed record ModulesFileEntry(
     [property: JsonRequired] string Id,
     [property: JsonRequired] string Path,
     bool Enabled = true,
-    JsonElement? Settings = null);
+    JsonElement? Settings = null,
+    IReadOnlyDictionary<string, string>? Sha256 = null);
 
 /// <summary>A module's manifest (<c>module.json</c>), readable without loading its code.</summary>
 internal sealed record ModuleManifest(

@@ -29,6 +29,15 @@ internal sealed class VersionRange
         _ => version.CompareTo(c.Version) == 0,
     });
 
+    /// <summary>Whether <paramref name="version"/> falls short of the range's lower bound (the range asks for a newer version), rather than passing its upper one.</summary>
+    public bool AsksNewerThan(SemanticVersion version) => _comparators.Any(c => c.Operator switch
+    {
+        ">=" => version < c.Version,
+        ">" => version <= c.Version,
+        "<=" or "<" => false,
+        _ => version < c.Version,
+    });
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out VersionRange? range)
     {
         range = null;

@@ -85,6 +85,29 @@ public sealed class AccountTests : IDisposable
     }
 
     [Fact]
+    public async Task The_cli_gives_a_modules_privilege_to_an_existing_role_and_its_users_hold_it()
+    {
+        var modules = ModulesFileBuilder.Shipped().AddProbe().WriteTo(_folder);
+        Assert.Equal(0, (await Cli("users", "add", "erin", "--password", "Erin12345", "--role", "Provider", "--data", Data, "--modules", modules)).Exit);
+
+        var typo = await Cli("roles", "grant-privilege", "Provider", "Probe Thingz", "--data", Data, "--modules", modules);
+        Assert.Equal(1, typo.Exit);
+        Assert.StartsWith("error: no privilege named 'Probe Thingz'; privileges are: ", typo.Error, StringComparison.Ordinal);
+        Assert.Contains("Probe Things", typo.Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: no role named 'Wizard'", (await Cli("roles", "grant-privilege", "Wizard", "Probe Things", "--data", Data, "--modules", modules)).Error, StringComparison.Ordinal);
+
+        var granted = await Cli("roles", "grant-privilege", "Provider", "Probe Things", "--data", Data, "--modules", modules);
+        Assert.Equal(0, granted.Exit);
+        Assert.Equal("granted Probe Things to the role Provider", granted.Output.Trim());
+        Assert.Equal("Provider already holds Probe Things", (await Cli("roles", "grant-privilege", "Provider", "Probe Things", "--data", Data, "--modules", modules)).Output.Trim());
+
+        await using var host = await EmrTestHost.StartAsync(Data, modules);
+        await using var scope = host.CreateScope();
+        var check = await scope.ServiceProvider.GetRequiredService<IUserAccounts>().CheckPasswordAsync("erin", "Erin12345");
+        Assert.True(check.User!.HasPrivilege("Probe Things"));
+    }
+
+    [Fact]
     public async Task Repeated_failures_lock_the_account_with_the_same_answer_and_the_lockout_ends()
     {
         var modules = ModulesFileBuilder.Shipped().WriteTo(_folder);

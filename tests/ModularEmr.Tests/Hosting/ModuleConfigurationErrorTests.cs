@@ -118,15 +118,19 @@ public sealed class ModuleConfigurationErrorTests : IDisposable
         Assert.Contains("dependency cycle: probe-a -> probe-b -> probe-a", message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_sdk_range_the_host_does_not_meet_is_refused()
+    /// <summary>The refusal says which side to change: a module asking for a newer sdk needs a newer host; one made for an older major, a rebuild.</summary>
+    [Theory]
+    [InlineData(">=2.0.0 <3.0.0", "upgrade the host to one with sdk >=2.0.0 <3.0.0")]
+    [InlineData("^1.99.0", "upgrade the host to one with sdk ^1.99.0")]
+    [InlineData(">=0.1.0 <1.0.0", "rebuild the module against sdk 1.x")]
+    public async Task An_sdk_range_the_host_does_not_meet_is_refused_saying_which_side_to_change(string range, string advice)
     {
-        var probe = ProbeCopy("probe", manifest => manifest["sdk"] = ">=2.0.0 <3.0.0");
+        var probe = ProbeCopy("probe", manifest => manifest["sdk"] = range);
         var file = ModulesFileBuilder.Shipped().Add("probe", probe).WriteTo(_folder);
 
         var message = await StartupError(file);
 
-        Assert.Contains($"module 'probe': needs sdk >=2.0.0 <3.0.0, but this host has sdk {ModularEmr.Sdk.Modules.SdkInfo.Version}", message, StringComparison.Ordinal);
+        Assert.Contains($"module 'probe': needs sdk {range}, but this host has sdk {ModularEmr.Sdk.Modules.SdkInfo.Version}: {advice}", message, StringComparison.Ordinal);
     }
 
     [Fact]
