@@ -23,6 +23,9 @@ internal sealed class LoadedModule
 
     public string Id => Catalog.Id;
 
+    /// <summary>The module's own DbContexts, known once it has registered its services.</summary>
+    public IReadOnlyList<Type> DbContexts { get; set; } = [];
+
     /// <summary>
     /// Copies of assemblies the host shares with every module (the sdk, EF Core) found beside the module's
     /// assembly. The host's own are loaded instead, so these are never used: they mean the module was built

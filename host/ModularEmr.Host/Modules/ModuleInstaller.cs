@@ -32,6 +32,12 @@ internal sealed partial class ModuleInstaller(EmrDatabaseProvider database, ISer
 
         if (installed is not null && installed.CompareTo(version) == 0)
         {
+            if (await PendingMigrationsAsync(module, connection, transaction, cancellationToken) is { } pending)
+            {
+                throw new ModuleConfigurationException(catalog.ManifestFile, module.Id,
+                    $"{pending} at the version already installed, {version}: raise 'version' in module.json, so the host upgrades the module and its UpgradeAsync applies them");
+            }
+
             return;
         }
 
@@ -54,6 +60,13 @@ internal sealed partial class ModuleInstaller(EmrDatabaseProvider database, ISer
                 else
                 {
                     await module.Instance.UpgradeAsync(context, installed, cancellationToken);
+                }
+
+                if (await PendingMigrationsAsync(module, connection, transaction, cancellationToken) is { } pending)
+                {
+                    // The hook forgot to migrate: committing would record a version whose tables do not exist.
+                    throw new ModuleConfigurationException(catalog.ManifestFile, module.Id,
+                        $"{pending} after its {(installed is null ? "install" : "upgrade")}, which was rolled back: apply them in {(installed is null ? "InstallAsync" : "UpgradeAsync")} with context.MigrateAsync<T>()");
                 }
             }
 
@@ -88,6 +101,33 @@ internal sealed partial class ModuleInstaller(EmrDatabaseProvider database, ISer
         {
             LogUpgraded(logger, module.Id, installed, version);
         }
+    }
+
+    /// <summary>
+    /// The module's migrations this database has not applied, in words; null when there are none. A migration
+    /// added without raising the version would never run (installs and upgrades run once per version), and
+    /// one a hook forgot to apply would leave its tables missing: either way the first request would fail.
+    /// </summary>
+    private async Task<string?> PendingMigrationsAsync(LoadedModule module, System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        using (module.EnterContextualReflection())
+        {
+            foreach (var type in module.DbContexts)
+            {
+                var options = (DbContextOptionsBuilder)Activator.CreateInstance(typeof(DbContextOptionsBuilder<>).MakeGenericType(type))!;
+                database.Configure(options, module.Id, connection);
+                await using var context = (DbContext)ActivatorUtilities.CreateInstance(scope.ServiceProvider, type, options.Options);
+                await context.Database.UseTransactionAsync(transaction, cancellationToken);
+                var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+                if (pending.Count > 0)
+                {
+                    return $"its {type.Name} has migrations this database has not applied ({string.Join(", ", pending)})";
+                }
+            }
+        }
+
+        return null;
     }
 
     // The operator sees the one-line reason from the exception; the trace stays at Debug.

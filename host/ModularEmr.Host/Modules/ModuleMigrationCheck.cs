@@ -12,15 +12,18 @@ namespace ModularEmr.Host.Modules;
 /// </summary>
 internal static class ModuleMigrationCheck
 {
+    /// <summary>The module's own DbContexts among the services it registered.</summary>
+    public static IReadOnlyList<Type> Contexts(Assembly moduleAssembly, IEnumerable<ServiceDescriptor> registered) => registered
+        .Select(descriptor => descriptor.ServiceType)
+        .Where(type => typeof(DbContext).IsAssignableFrom(type) && type.Assembly == moduleAssembly)
+        .Distinct()
+        .ToList();
+
     /// <summary>The module's DbContexts, among the services it registered, for which its assembly holds no migration.</summary>
     public static IReadOnlyList<Type> WithoutMigrations(Assembly moduleAssembly, IEnumerable<ServiceDescriptor> registered)
     {
         ArgumentNullException.ThrowIfNull(moduleAssembly);
-        var contexts = registered
-            .Select(descriptor => descriptor.ServiceType)
-            .Where(type => typeof(DbContext).IsAssignableFrom(type) && type.Assembly == moduleAssembly)
-            .Distinct()
-            .ToList();
+        var contexts = Contexts(moduleAssembly, registered);
         if (contexts.Count == 0)
         {
             return [];
@@ -34,9 +37,12 @@ internal static class ModuleMigrationCheck
         return contexts.Where(context => !migrated.Contains(context)).ToList();
     }
 
+    /// <summary>Refuses a module context without migrations, and remembers the module's contexts (<see cref="LoadedModule.DbContexts"/>).</summary>
     public static void Require(LoadedModule module, IEnumerable<ServiceDescriptor> registered)
     {
-        if (WithoutMigrations(module.Instance.GetType().Assembly, registered) is [var context, ..])
+        var descriptors = registered.ToList();
+        module.DbContexts = Contexts(module.Instance.GetType().Assembly, descriptors);
+        if (WithoutMigrations(module.Instance.GetType().Assembly, descriptors) is [var context, ..])
         {
             throw new ModuleConfigurationException(module.Catalog.ManifestFile, module.Id,
                 $"its DbContext {context.Name} has no migration, so its tables would never be created: add one ('dotnet ef migrations add Initial --context {context.Name}') and apply it in InstallAsync with context.MigrateAsync<{context.Name}>()");

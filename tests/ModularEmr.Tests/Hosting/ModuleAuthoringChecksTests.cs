@@ -43,5 +43,25 @@ public sealed class ModuleAuthoringChecksTests : IDisposable
         Assert.Contains("Module 'probe' carries its own ModularEmr.Sdk.dll beside its assembly; the host's are loaded instead", warning, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_migration_the_database_has_not_applied_at_the_installed_version_stops_the_start()
+    {
+        var modules = ModulesFileBuilder.Shipped().AddProbe().WriteTo(_folder);
+        string database;
+        await using (var first = await EmrTestHost.StartAsync(_folder.Combine("data"), modules))
+        {
+            database = first.DatabaseFile;
+        }
+
+        // As if the module's author had added this migration without raising the module's version.
+        await Database.QueryAsync(database, "DELETE FROM __migrations_probe");
+
+        var refused = await Assert.ThrowsAnyAsync<ModularEmr.Host.Hosting.StartupException>(() => EmrTestHost.BuildAsync(_folder.Combine("data"), modules));
+        Assert.Contains(
+            "module 'probe': its ProbeDbContext has migrations this database has not applied (20261129035930_InitialProbe) at the version already installed, 1.0.0: raise 'version' in module.json",
+            refused.Message,
+            StringComparison.Ordinal);
+    }
+
     private sealed class Unmigrated(DbContextOptions<Unmigrated> options) : DbContext(options);
 }
