@@ -5,9 +5,11 @@ using ModularEmr.Tests.Infrastructure;
 namespace ModularEmr.Tests.Sdk;
 
 /// <summary>
-/// A module author has the sdk package and nothing else: the sample module, copied out of the repository,
-/// builds against the packed <c>ModularEmr.Sdk</c> from a local feed and runs in the host; built against
-/// another major version of the sdk, the host refuses it.
+/// A module author has the sdk package and nothing else: the sample module, copied out of the repository
+/// with a project that names only the package (the package's build files make it a module: a plugin in
+/// bin/, without the host's assemblies, with the PackModule target), builds against the packed
+/// <c>ModularEmr.Sdk</c> from a local feed and runs in the host; built against another major version of
+/// the sdk, the host refuses it.
 /// </summary>
 [Collection(ReleaseBuilds.Name)]
 public sealed class SdkPackageTests : IDisposable
@@ -25,11 +27,18 @@ public sealed class SdkPackageTests : IDisposable
         Assert.True(File.Exists(Path.Combine(feed, $"ModularEmr.Sdk.{ModularEmr.Sdk.Modules.SdkInfo.Version}.nupkg")));
 
         var current = await BuildSampleAsync("current", feed, ModularEmr.Sdk.Modules.SdkInfo.Version.ToString());
+        var built = Directory.GetFiles(Path.Combine(current, "bin")).Select(Path.GetFileName).ToList();
+        Assert.Contains("ModularEmr.Samples.Allergies.dll", built);
+        Assert.DoesNotContain(built, file => file!.StartsWith("ModularEmr.Sdk", StringComparison.Ordinal) || file.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
         var modules = ModulesFileBuilder.Shipped().Add("allergies", current).WriteTo(_folder);
         await using (var host = await EmrTestHost.StartAsync(_folder.Combine("data"), modules))
         {
             Assert.True(await Database.TableExistsAsync(host.DatabaseFile, "allergy"));
+            Assert.DoesNotContain(host.Logs.Lines, line => line.Contains("carries its own", StringComparison.Ordinal));
         }
+
+        await RunAsync("dotnet", "build", Path.Combine(current, "Allergies.csproj"), "-t:PackModule", "-p:NoBuild=true", "--nologo", "-v:q");
+        Assert.True(File.Exists(Path.Combine(current, "dist", "allergies-1.0.0.emrmodule")));
 
         var future = await BuildSampleAsync("future", feed, "2.0.0");
         var refused = await Assert.ThrowsAsync<ModularEmr.Host.Modules.ModuleConfigurationException>(() =>
@@ -59,13 +68,9 @@ public sealed class SdkPackageTests : IDisposable
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <AssemblyName>ModularEmr.Samples.Allergies</AssemblyName>
-                <EnableDynamicLoading>true</EnableDynamicLoading>
-                <OutputPath>bin/</OutputPath>
-                <AppendTargetFrameworkToOutputPath>false</AppendTargetFrameworkToOutputPath>
               </PropertyGroup>
               <ItemGroup>
-                <FrameworkReference Include="Microsoft.AspNetCore.App" />
-                <PackageReference Include="ModularEmr.Sdk" Version="{sdkVersion}" ExcludeAssets="runtime" />
+                <PackageReference Include="ModularEmr.Sdk" Version="{sdkVersion}" />
               </ItemGroup>
             </Project>
             """);
