@@ -336,6 +336,11 @@ internal static partial class AdminCli
                 await error.WriteLineAsync($"error: {ex.Message}");
                 return EmrProgram.ConfigurationError;
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"error: {ex.Message}");
+                return 1;
+            }
         }
 
         async Task<WebApplication> BuildHostAsync(ParseResult result)

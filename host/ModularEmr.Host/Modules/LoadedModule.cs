@@ -23,6 +23,15 @@ internal sealed class LoadedModule
 
     public string Id => Catalog.Id;
 
+    /// <summary>The assemblies the host shares with every module, which a module must not carry (the sdk's build files leave them out).</summary>
+    private static readonly HashSet<string> SharedAssemblies = new(StringComparer.Ordinal)
+    {
+        typeof(EmrModule).Assembly.GetName().Name + ".dll",
+        "Microsoft.EntityFrameworkCore.dll",
+        "Microsoft.EntityFrameworkCore.Abstractions.dll",
+        "Microsoft.EntityFrameworkCore.Relational.dll",
+    };
+
     /// <summary>The module's own DbContexts, known once it has registered its services.</summary>
     public IReadOnlyList<Type> DbContexts { get; set; } = [];
 
@@ -34,7 +43,7 @@ internal sealed class LoadedModule
     public IReadOnlyList<string> SharedAssemblyCopies => Directory.EnumerateFiles(Path.GetDirectoryName(AssemblyPath)!, "*.dll")
         .Select(Path.GetFileName)
         .OfType<string>()
-        .Where(name => name == typeof(EmrModule).Assembly.GetName().Name + ".dll" || name.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal))
+        .Where(name => SharedAssemblies.Contains(name))
         .Order(StringComparer.Ordinal)
         .ToList();
 

@@ -102,6 +102,13 @@ internal sealed partial class ModuleCatalog
         }
 
         var manifest = ModuleJson.Read<ModuleManifest>(manifestFile, entry.Id);
+        if (!IsPlainFileName(manifest.Assembly))
+        {
+            // The assembly lives in the module's folder (or its bin/): a path elsewhere would load code that
+            // is neither the module's nor, for a package, pinned.
+            throw new ModuleConfigurationException(manifestFile, entry.Id, $"'assembly' must be a file name in the module's folder, not '{manifest.Assembly}'");
+        }
+
         if (!string.Equals(manifest.Id, entry.Id, StringComparison.Ordinal))
         {
             throw new ModuleConfigurationException(manifestFile, entry.Id, $"the manifest declares id '{manifest.Id}', but modules.json lists it as '{entry.Id}'");
@@ -227,5 +234,8 @@ internal sealed partial class ModuleCatalog
     }
 
     [GeneratedRegex("^[a-z][a-z0-9._-]*$")]
-    private static partial Regex IdPattern();
+    internal static partial Regex IdPattern();
+
+    internal static bool IsPlainFileName(string name) =>
+        name.Length > 0 && name == Path.GetFileName(name) && name is not ("." or "..") && !name.Contains('\\', StringComparison.Ordinal);
 }

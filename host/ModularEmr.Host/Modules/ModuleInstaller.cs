@@ -32,7 +32,17 @@ internal sealed partial class ModuleInstaller(EmrDatabaseProvider database, ISer
 
         if (installed is not null && installed.CompareTo(version) == 0)
         {
-            if (await PendingMigrationsAsync(module, connection, transaction, cancellationToken) is { } pending)
+            string? pending;
+            try
+            {
+                pending = await PendingMigrationsAsync(module, connection, transaction, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new ModuleConfigurationException(catalog.ManifestFile, module.Id, $"its migrations could not be checked: {ex.Message}", ex);
+            }
+
+            if (pending is not null)
             {
                 throw new ModuleConfigurationException(catalog.ManifestFile, module.Id,
                     $"{pending} at the version already installed, {version}: raise 'version' in module.json, so the host upgrades the module and its UpgradeAsync applies them");

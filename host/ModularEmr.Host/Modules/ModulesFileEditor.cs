@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -6,11 +7,13 @@ namespace ModularEmr.Host.Modules;
 /// <summary>
 /// The admin CLI's changes to <c>modules.json</c>: add or replace an installed package's entry, enable,
 /// disable, remove. The file is read strictly first (a broken file is named, not overwritten), and written
-/// whole to a temporary file that then replaces it, so a crash leaves the old file or the new one.
+/// whole to a temporary file that then replaces it, so a crash leaves the old file or the new one. A file
+/// with comments is not edited: they would be lost.
 /// </summary>
 internal static class ModulesFileEditor
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Settings may hold any text (names with accents): written as typed, not as \u escapes.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Adds the entry of a module installed from a package; an existing one keeps its settings and state.</summary>
     public static void Put(string modulesFile, string id, string path, IReadOnlyDictionary<string, string> sha256)
@@ -40,11 +43,11 @@ internal static class ModulesFileEditor
         return (string?)entry["path"] ?? string.Empty;
     }
 
-    public static bool Lists(string modulesFile, string id, out string? path)
+    /// <summary>The module's entry as the host reads it, or null when the file does not list it.</summary>
+    public static ModulesFileEntry? Find(string modulesFile, string id)
     {
-        var entry = Find(Load(modulesFile).Modules, id);
-        path = (string?)entry?["path"];
-        return entry is not null;
+        _ = Load(modulesFile);
+        return ModuleJson.Read<ModulesFile>(modulesFile, null).Modules.FirstOrDefault(m => m.Id == id);
     }
 
     private static (JsonObject Root, JsonArray Modules) Load(string modulesFile)
@@ -55,8 +58,16 @@ internal static class ModulesFileEditor
         }
 
         _ = ModuleJson.Read<ModulesFile>(modulesFile, null);
-        var root = JsonNode.Parse(File.ReadAllText(modulesFile), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
-        return (root, root["modules"]!.AsArray());
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(modulesFile), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true })!.AsObject();
+            return (root, root["modules"]!.AsArray());
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        {
+            // Read strictly above, so what stops this reading is a comment (or a key written twice).
+            throw new ModuleConfigurationException(modulesFile, null, $"has comments or repeated keys, which an edit would lose; edit it by hand ({ex.Message})");
+        }
     }
 
     private static JsonObject? Find(JsonArray modules, string id) =>
@@ -73,8 +84,20 @@ internal static class ModulesFileEditor
 
     private static void Save(string modulesFile, JsonObject root)
     {
-        var temporary = modulesFile + ".tmp";
-        File.WriteAllText(temporary, root.ToJsonString(Indented) + Environment.NewLine);
-        File.Move(temporary, modulesFile, overwrite: true);
+        // Through a link to the file it names, and with its permissions: settings may hold secrets.
+        var target = new FileInfo(modulesFile).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? modulesFile;
+        var temporary = $"{target}.{Guid.NewGuid():N}.tmp";
+        using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(root.ToJsonString(Indented) + Environment.NewLine);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+        }
+
+        File.Move(temporary, target, overwrite: true);
     }
 }

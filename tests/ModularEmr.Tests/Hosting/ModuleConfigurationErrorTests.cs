@@ -134,6 +134,15 @@ public sealed class ModuleConfigurationErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task An_assembly_named_outside_the_modules_folder_is_refused()
+    {
+        var probe = ProbeCopy("probe", manifest => manifest["assembly"] = "../other/Probe.dll");
+        var file = ModulesFileBuilder.Shipped().Add("probe", probe).WriteTo(_folder);
+
+        Assert.Contains("module 'probe': 'assembly' must be a file name in the module's folder, not '../other/Probe.dll'", await StartupError(file), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_assembly_without_a_module_type_is_refused()
     {
         var folder = _folder.Combine("plain");

@@ -90,6 +90,23 @@ public sealed class ModulePackageTests : IDisposable
     }
 
     [Fact]
+    public async Task Replace_never_empties_a_folder_that_is_not_the_listed_modules_own()
+    {
+        var modules = ModulesFileBuilder.Shipped().WriteTo(_folder);
+        Assert.Equal(0, (await Cli("modules", "install", ProbePackage(), "--modules", modules)).Exit);
+        var precious = _folder.Combine("precious");
+        Directory.CreateDirectory(precious);
+        await File.WriteAllTextAsync(Path.Combine(precious, "keep.txt"), "an operator's file");
+
+        var refused = await Cli("modules", "install", ProbePackage(version: "1.1.0"), "--replace", "--into", precious, "--modules", modules);
+
+        Assert.Equal(EmrProgram.ConfigurationError, refused.Exit);
+        Assert.Contains($"folder {precious} already exists and is not empty, and is not the folder the listed module 'probe' was installed into from a package", refused.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(precious, "keep.txt")));
+        Assert.Equal("modules/probe", (string?)Entry(modules, "probe")["path"]);
+    }
+
+    [Fact]
     public async Task Enable_disable_and_remove_edit_modules_json_and_keep_the_folder()
     {
         var modules = ModulesFileBuilder.Shipped().WriteTo(_folder);
@@ -133,6 +150,19 @@ public sealed class ModulePackageTests : IDisposable
 
         Assert.Equal(EmrProgram.ConfigurationError, refused.Exit);
         Assert.StartsWith($"error: {evil}: cannot be unpacked: ", refused.Error, StringComparison.Ordinal);
+
+        // An id is a folder name too: '../x' would place the module outside modules/.
+        var climbing = _folder.Combine("climbing.emrmodule");
+        using (var zip = ZipFile.Open(climbing, ZipArchiveMode.Create))
+        {
+            await using var writer = new StreamWriter(zip.CreateEntry("module.json").Open());
+            await writer.WriteAsync("""{ "id": "../../escaped", "name": "Escaped", "version": "1.0.0", "sdk": "^1.0.0", "assembly": "Escaped.dll" }""");
+        }
+
+        var climbed = await Cli("modules", "install", climbing, "--modules", modules);
+        Assert.Equal(EmrProgram.ConfigurationError, climbed.Exit);
+        Assert.Contains("its module id '../../escaped' is not lower-case letters", climbed.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(_folder.Path)!, "escaped")));
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(_folder.Path)!, "outside.txt")));
         Assert.Equal(before, await File.ReadAllTextAsync(modules));
         Assert.Empty(Directory.GetDirectories(_folder.Path, ".install-*"));
