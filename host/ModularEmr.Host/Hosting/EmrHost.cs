@@ -376,6 +376,6 @@ internal static partial class EmrHost
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Module '{ModuleId}' carries its own {Files} beside its assembly; the host's are loaded instead (sdk {SdkVersion}), so these copies are never used. Reference the sdk with ExcludeAssets=\"runtime\" and leave EF Core to the host.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Module '{ModuleId}' carries its own {Files} beside its assembly; the host's are loaded instead (sdk {SdkVersion}), so these copies are never used. Build the module against the ModularEmr.Sdk package, whose build files leave them out.")]
     private static partial void PrivateCopiesIgnored(ILogger logger, string moduleId, string files, string sdkVersion);
 }

@@ -17,6 +17,12 @@ internal sealed class LoadedModule
         AssemblyPath = assemblyPath;
         _loader = loader;
         Instance = instance;
+        SharedAssemblyCopies = Directory.EnumerateFiles(Path.GetDirectoryName(assemblyPath)!, "*.dll")
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(SharedAssemblies.Contains)
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     public CatalogModule Catalog { get; }
@@ -37,15 +43,10 @@ internal sealed class LoadedModule
 
     /// <summary>
     /// Copies of assemblies the host shares with every module (the sdk, EF Core) found beside the module's
-    /// assembly. The host's own are loaded instead, so these are never used: they mean the module was built
-    /// without <c>ExcludeAssets="runtime"</c> on the sdk, or carries a library the host already provides.
+    /// assembly when it was loaded. The host's own are loaded instead, so these are never used: they mean the
+    /// module was not built with the sdk package's build files, which leave them out.
     /// </summary>
-    public IReadOnlyList<string> SharedAssemblyCopies => Directory.EnumerateFiles(Path.GetDirectoryName(AssemblyPath)!, "*.dll")
-        .Select(Path.GetFileName)
-        .OfType<string>()
-        .Where(name => SharedAssemblies.Contains(name))
-        .Order(StringComparer.Ordinal)
-        .ToList();
+    public IReadOnlyList<string> SharedAssemblyCopies { get; }
 
     public string AssemblyPath { get; }
 

@@ -23,7 +23,11 @@ internal static class ModuleMigrationCheck
     public static IReadOnlyList<Type> WithoutMigrations(Assembly moduleAssembly, IEnumerable<ServiceDescriptor> registered)
     {
         ArgumentNullException.ThrowIfNull(moduleAssembly);
-        var contexts = Contexts(moduleAssembly, registered);
+        return WithoutMigrations(moduleAssembly, Contexts(moduleAssembly, registered));
+    }
+
+    private static List<Type> WithoutMigrations(Assembly moduleAssembly, IReadOnlyList<Type> contexts)
+    {
         if (contexts.Count == 0)
         {
             return [];
@@ -40,9 +44,9 @@ internal static class ModuleMigrationCheck
     /// <summary>Refuses a module context without migrations, and remembers the module's contexts (<see cref="LoadedModule.DbContexts"/>).</summary>
     public static void Require(LoadedModule module, IEnumerable<ServiceDescriptor> registered)
     {
-        var descriptors = registered.ToList();
-        module.DbContexts = Contexts(module.Instance.GetType().Assembly, descriptors);
-        if (WithoutMigrations(module.Instance.GetType().Assembly, descriptors) is [var context, ..])
+        var assembly = module.Instance.GetType().Assembly;
+        module.DbContexts = Contexts(assembly, registered);
+        if (WithoutMigrations(assembly, module.DbContexts) is [var context, ..])
         {
             throw new ModuleConfigurationException(module.Catalog.ManifestFile, module.Id,
                 $"its DbContext {context.Name} has no migration, so its tables would never be created: add one ('dotnet ef migrations add Initial --context {context.Name}') and apply it in InstallAsync with context.MigrateAsync<{context.Name}>()");
