@@ -10,16 +10,19 @@ id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$m
 backup=$(mktemp)
 cp "$project" "$backup"
 factory="$module/DesignTimeFactory.cs"
+# The file declaring the context itself (not its migrations' snapshot, whose class name starts the same).
+context_file=$(grep -rlE "class ${context}[ (]" "$module" --include=*.cs --exclude-dir=bin --exclude-dir=obj | head -1)
+context_namespace=$(sed -n 's/^namespace \([A-Za-z0-9_.]*\);/\1/p' "$context_file")
 trap 'cp "$backup" "$project"; rm -f "$factory"; rm -rf "$module/bin" "$module/obj"' EXIT
 
 sed -i 's|</Project>|  <ItemGroup><PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" /><PackageReference Include="Microsoft.EntityFrameworkCore.Design" /></ItemGroup>\n</Project>|' "$project"
 cat > "$factory" <<CS
 using Microsoft.EntityFrameworkCore;
 namespace ${namespace};
-internal sealed class DesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<$(grep -rl "class $context" "$module" --include=*.cs | head -1 | xargs sed -n 's/^namespace \(.*\);/\1/p').$context>
+internal sealed class DesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<${context_namespace}.$context>
 {
-    public $(grep -rl "class $context" "$module" --include=*.cs | head -1 | xargs sed -n 's/^namespace \(.*\);/\1/p').$context CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<$(grep -rl "class $context" "$module" --include=*.cs | head -1 | xargs sed -n 's/^namespace \(.*\);/\1/p').$context>().UseSqlite("Data Source=design-time.db", o => o.MigrationsHistoryTable("__migrations_${id}")).Options);
+    public ${context_namespace}.$context CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<${context_namespace}.$context>().UseSqlite("Data Source=design-time.db", o => o.MigrationsHistoryTable("__migrations_${id}")).Options);
 }
 CS
 # The lent packages must be restored before dotnet-ef reads the project (it does not restore first).

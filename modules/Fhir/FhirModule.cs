@@ -1,6 +1,8 @@
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using ModularEmr.Modules.Fhir.Access;
+using ModularEmr.Modules.Fhir.Contributed;
 using ModularEmr.Modules.Fhir.Http;
 using ModularEmr.Modules.Fhir.Patients;
 using ModularEmr.Sdk.Modules;
@@ -8,7 +10,10 @@ using ModularEmr.Sdk.Security;
 
 namespace ModularEmr.Modules.Fhir;
 
-/// <summary>HL7 FHIR R4 over the core data (Firely SDK): Patient, CapabilityStatement and SMART discovery.</summary>
+/// <summary>
+/// HL7 FHIR R4 over the core data (Firely SDK): Patient, the types other modules contribute through the sdk
+/// (<c>AddFhirResource</c>), Patient/$everything, CapabilityStatement and SMART discovery.
+/// </summary>
 public sealed class FhirModule : EmrModule
 {
     public override void ConfigureServices(IServiceCollection services, ModuleContext context)
@@ -19,6 +24,7 @@ public sealed class FhirModule : EmrModule
         services.AddSingleton<FhirFormats>();
         services.AddScopeTexts(context, typeof(FhirText));
         services.AddSingleton<PatientDocuments>();
+        services.AddSingleton<ContributedResources>();
         services.AddHomeLink(new HomeLink("HomeCapabilityStatement", FhirApi.BasePath + "/metadata", "HomeCapabilityStatementText") { Texts = typeof(FhirText) });
     }
 

@@ -22,10 +22,10 @@ public static class AllergyApi
     }
 
     /// <summary>What a client sends to record an allergy.</summary>
-    public sealed record NewAllergy(string? Substance, string? Reaction, string? Severity);
+    public sealed record NewAllergy(string? Substance, string? Reaction, string? Severity, string? ClinicalStatus = null);
 
     /// <summary>An allergy as the API shows it.</summary>
-    public sealed record AllergyView(Guid Uuid, string Substance, string? Reaction, string Severity, DateTimeOffset RecordedAt);
+    public sealed record AllergyView(Guid Uuid, string Substance, string? Reaction, string Severity, string ClinicalStatus, DateTimeOffset RecordedAt);
 
     private static async Task<Results<Ok<List<AllergyView>>, NotFound<string>>> ListAsync(Guid patientUuid, IPatientRecords patients, AllergyDbContext db, CancellationToken cancellationToken)
     {
@@ -58,6 +58,13 @@ public static class AllergyApi
             errors["severity"] = ["severity is required: Mild, Moderate or Severe"];
         }
 
+        var clinicalStatus = AllergyClinicalStatus.Active;
+        if (body.ClinicalStatus is not null
+            && (!Enum.TryParse(body.ClinicalStatus, ignoreCase: true, out clinicalStatus) || !Enum.IsDefined(clinicalStatus)))
+        {
+            errors["clinicalStatus"] = ["clinicalStatus is Active (the default), Inactive or Resolved"];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -74,6 +81,7 @@ public static class AllergyApi
             Substance = body.Substance!.Trim(),
             Reaction = body.Reaction?.Trim(),
             Severity = severity,
+            ClinicalStatus = clinicalStatus,
             RecordedBy = http.GetAccessToken()!.UserUuid,
             RecordedAt = clock.GetUtcNow(),
         };
@@ -83,5 +91,5 @@ public static class AllergyApi
     }
 
     private static AllergyView View(Allergy allergy) =>
-        new(allergy.Uuid, allergy.Substance, allergy.Reaction, allergy.Severity.ToString(), allergy.RecordedAt);
+        new(allergy.Uuid, allergy.Substance, allergy.Reaction, allergy.Severity.ToString(), allergy.ClinicalStatus.ToString(), allergy.RecordedAt);
 }

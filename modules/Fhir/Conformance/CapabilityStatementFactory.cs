@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using ModularEmr.Modules.Fhir.Contributed;
 using ModularEmr.Modules.Fhir.Patients;
 
 namespace ModularEmr.Modules.Fhir.Conformance;
@@ -8,7 +9,7 @@ public static class CapabilityStatementFactory
 {
     private static readonly DateTimeOffset Published = new(2026, 11, 29, 0, 0, 0, TimeSpan.Zero);
 
-    public static CapabilityStatement Create(string baseUrl)
+    public static CapabilityStatement Create(string baseUrl, ContributedResources contributed)
     {
         var origin = baseUrl[..baseUrl.IndexOf("/ws/fhir", StringComparison.Ordinal)];
         var security = new CapabilityStatement.SecurityComponent
@@ -55,7 +56,29 @@ public static class CapabilityStatementFactory
                 Type = Enum.Parse<SearchParamType>(p.Type, ignoreCase: true),
                 Documentation = p.Description,
             }).ToList(),
+            Operation =
+            [
+                new CapabilityStatement.OperationComponent { Name = "everything", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-everything" },
+            ],
         };
+
+        // Types other modules contribute: read and search, their own parameters, and _count.
+        var others = contributed.All.Select(c => new CapabilityStatement.ResourceComponent
+        {
+            Type = c.Definition.Type,
+            Profile = c.Definition.Profile,
+            Interaction =
+            [
+                new() { Code = CapabilityStatement.TypeRestfulInteraction.Read },
+                new() { Code = CapabilityStatement.TypeRestfulInteraction.SearchType },
+            ],
+            SearchParam = c.Definition.SearchParameters.Select(p => new CapabilityStatement.SearchParamComponent
+            {
+                Name = p.Name,
+                Type = Enum.Parse<SearchParamType>(p.Type.ToString()),
+                Documentation = p.Description,
+            }).ToList(),
+        });
 
         return new CapabilityStatement
         {
@@ -78,7 +101,7 @@ public static class CapabilityStatementFactory
                 {
                     Mode = CapabilityStatement.RestfulCapabilityMode.Server,
                     Security = security,
-                    Resource = [patient],
+                    Resource = [patient, .. others],
                 },
             ],
         };

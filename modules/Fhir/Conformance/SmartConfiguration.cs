@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using ModularEmr.Modules.Fhir.Patients;
+using ModularEmr.Modules.Fhir.Access;
+using ModularEmr.Modules.Fhir.Contributed;
 using ModularEmr.Sdk.Modules;
 
 namespace ModularEmr.Modules.Fhir.Conformance;
@@ -26,7 +27,9 @@ public static class SmartConfiguration
             ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "RS384", "ES384" },
             ["response_types_supported"] = new[] { "code" },
             ["code_challenge_methods_supported"] = new[] { "S256" },
-            ["scopes_supported"] = SmartScopes.Declared.Select(s => s.Name).Concat(["openid", "fhirUser", "launch", "launch/patient", "offline_access", "profile"]).ToArray(),
+            ["scopes_supported"] = SmartScopes.Declared.Select(s => s.Name)
+                .Concat(request.HttpContext.RequestServices.GetRequiredService<ContributedResources>().All.SelectMany(c => SmartScopes.Sufficient(c.Definition.Type, Interaction.Read)))
+                .Concat(["openid", "fhirUser", "launch", "launch/patient", "offline_access", "profile"]).ToArray(),
             ["capabilities"] = new[]
             {
                 "launch-standalone", "launch-ehr", "context-ehr-patient", "authorize-post", "client-public", "client-confidential-symmetric", "client-confidential-asymmetric", "context-standalone-patient",

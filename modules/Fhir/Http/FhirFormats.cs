@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Xml;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -135,6 +136,25 @@ public sealed class FhirFormats
         // Firely reports some shapes it cannot parse (an array where an object belongs) by throwing
         // InvalidOperationException rather than as an issue; either way the body is the client's error.
         catch (Exception ex) when (ex is JsonException or XmlException or FormatException or InvalidOperationException)
+        {
+            return (null, [ex.Message]);
+        }
+    }
+
+    /// <summary>
+    /// A resource another module contributed, as FHIR R4 JSON, read with the same strict parser as a
+    /// client's body; on failure, the parser's problems (a fault of that module, not of the client).
+    /// </summary>
+    public (Resource? Resource, IReadOnlyList<string> Problems) ReadContributed(JsonObject json)
+    {
+        var reader = new Utf8JsonReader(JsonSerializer.SerializeToUtf8Bytes(json));
+        try
+        {
+            return _jsonReader.TryDeserializeResource(ref reader, out var resource, out var issues)
+                ? (resource, [])
+                : (null, issues.Select(i => i.Message).ToList());
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
             return (null, [ex.Message]);
         }

@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.Net.Http.Headers;
+using ModularEmr.Modules.Fhir.Access;
 using ModularEmr.Modules.Fhir.Conformance;
+using ModularEmr.Modules.Fhir.Contributed;
 using ModularEmr.Modules.Fhir.Http;
 using ModularEmr.Sdk.Accounts;
 using ModularEmr.Sdk.Data;
@@ -27,7 +29,7 @@ public static class FhirApi
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder endpoints)
     {
         var fhir = endpoints.MapGroup(BasePath).DisableAntiforgery().AddEndpointFilter(NegotiateFormat);
-        fhir.MapGet("/metadata", (HttpRequest request) => new FhirResult(CapabilityStatementFactory.Create(BaseUrl(request))));
+        fhir.MapGet("/metadata", (HttpRequest request, ContributedResources contributed) => new FhirResult(CapabilityStatementFactory.Create(BaseUrl(request), contributed)));
         fhir.MapGet("/.well-known/smart-configuration", (HttpRequest request) => Results.Json(SmartConfiguration.Create(request)));
 
         var secured = fhir.MapGroup(string.Empty).RequireBearerToken(options =>
@@ -49,6 +51,7 @@ public static class FhirApi
         secured.MapPut("/Patient/{id}", UpdateAsync);
         secured.MapMethods("/Patient/{id}", [HttpMethods.Delete, HttpMethods.Patch], (string id, IStringLocalizer<FhirText> text) =>
             Outcome.Error(StatusCodes.Status405MethodNotAllowed, OperationOutcome.IssueType.NotSupported, text["NotDeletedOrPatched"]));
+        secured.MapContributedResources();
         fhir.MapFallback("/{**path}", (string? path, IStringLocalizer<FhirText> text) =>
             Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotSupported, text["UnknownPath", path ?? string.Empty, BasePath]));
         return endpoints;
@@ -72,7 +75,7 @@ public static class FhirApi
 
     private static async Task<IResult> ReadAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts, IStringLocalizer<FhirText> text)
     {
-        var access = await PatientAccess.DecideAsync(http.GetAccessToken()!, Interaction.Read, accounts, http.RequestAborted);
+        var access = await ResourceAccess.ToPatientsAsync(http.GetAccessToken()!, Interaction.Read, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
             return Forbidden(http, text, access.Refusal!, access.RequiredScopes);
@@ -105,7 +108,7 @@ public static class FhirApi
 
     private static async Task<IResult> SearchAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts, IStringLocalizer<FhirText> text)
     {
-        var access = await PatientAccess.DecideAsync(http.GetAccessToken()!, Interaction.Search, accounts, http.RequestAborted);
+        var access = await ResourceAccess.ToPatientsAsync(http.GetAccessToken()!, Interaction.Search, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
             return Forbidden(http, text, access.Refusal!, access.RequiredScopes);
@@ -189,7 +192,7 @@ public static class FhirApi
     private static async Task<IResult> CreateAsync(HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats, TimeProvider clock, IStringLocalizer<FhirText> text)
     {
         var token = http.GetAccessToken()!;
-        var access = await PatientAccess.DecideAsync(token, Interaction.Create, accounts, http.RequestAborted);
+        var access = await ResourceAccess.ToPatientsAsync(token, Interaction.Create, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
             return Forbidden(http, text, access.Refusal!, access.RequiredScopes);
@@ -247,7 +250,7 @@ public static class FhirApi
     private static async Task<IResult> UpdateAsync(string id, HttpContext http, IPatientRecords patients, IUserAccounts accounts, FhirFormats formats, TimeProvider clock, IStringLocalizer<FhirText> text)
     {
         var token = http.GetAccessToken()!;
-        var access = await PatientAccess.DecideAsync(token, Interaction.Update, accounts, http.RequestAborted);
+        var access = await ResourceAccess.ToPatientsAsync(token, Interaction.Update, accounts, http.RequestAborted);
         if (!access.Allowed)
         {
             return Forbidden(http, text, access.Refusal!, access.RequiredScopes);
@@ -337,17 +340,17 @@ public static class FhirApi
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    /// <summary>The Patient in the body, or the refusal (415, 400) that says why there is none.</summary>
     /// <summary>
-    /// A 403 the Patient rules decided (scope, privilege or patient context), with the same RFC 6750 §3.1
+    /// A 403 the access rules decided (scope, privilege or patient context), with the same RFC 6750 §3.1
     /// challenge the bearer filter gives: <c>insufficient_scope</c>, and the scopes that would do when a scope is missing.
     /// </summary>
-    private static FhirResult Forbidden(HttpContext http, IStringLocalizer<FhirText> text, FhirMessage refusal, IReadOnlyList<string>? sufficientScopes = null)
+    internal static FhirResult Forbidden(HttpContext http, IStringLocalizer<FhirText> text, FhirMessage refusal, IReadOnlyList<string>? sufficientScopes = null)
     {
         BearerChallenge.Write(http.Response, Realm, new BearerTokenRefusal(StatusCodes.Status403Forbidden, "insufficient_scope", refusal.InEnglish(), sufficientScopes));
         return Outcome.Error(StatusCodes.Status403Forbidden, OperationOutcome.IssueType.Forbidden, refusal.In(text));
     }
 
+    /// <summary>The Patient in the body, or the refusal (415, 400) that says why there is none.</summary>
     private static async Task<(Patient? Patient, IResult? Refusal)> ReadPatientAsync(HttpContext http, FhirFormats formats, IStringLocalizer<FhirText> text)
     {
         if (FhirFormats.BodyFormat(http.Request) is not { } format)
@@ -376,7 +379,7 @@ public static class FhirApi
     public static string BaseUrl(HttpRequest request) => request.HttpContext.RequestServices.GetRequiredService<IPublicOrigin>().For(request) + BasePath;
 
     /// <summary>This search's URL: as asked (<paramref name="keep"/>), from the start, or at the page position given.</summary>
-    private static string PageUrl(HttpRequest request, string? position = null, string? cursor = null, bool keep = false)
+    internal static string PageUrl(HttpRequest request, string? position = null, string? cursor = null, bool keep = false, string resourceType = "Patient")
     {
         var query = request.Query
             .Where(q => keep || q.Key is not ("_offset" or PatientSearch.After or PatientSearch.Before))
@@ -386,6 +389,6 @@ public static class FhirApi
             query = query.Append(KeyValuePair.Create(position, cursor));
         }
 
-        return $"{BaseUrl(request)}/Patient{QueryString.Create(query)}";
+        return $"{BaseUrl(request)}/{resourceType}{QueryString.Create(query)}";
     }
 }

@@ -18,6 +18,9 @@ public sealed class ModulePackageTests : IDisposable
 {
     private const string AllergiesAssembly = "ModularEmr.Samples.Allergies.dll";
 
+    /// <summary>The sample's version, from its manifest.</summary>
+    private static readonly string AllergiesVersion = (string)JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "samples", "Allergies", "module.json")))!["version"]!;
+
     private readonly TestFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
@@ -30,7 +33,7 @@ public sealed class ModulePackageTests : IDisposable
 
         var installed = await Cli("modules", "install", package, "--modules", modules);
         Assert.True(installed.Exit == 0, installed.Error);
-        Assert.StartsWith($"installed allergies 1.0.0 into {_folder.Combine("modules/allergies")} (", installed.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"installed allergies {AllergiesVersion} into {_folder.Combine("modules/allergies")} (", installed.Output, StringComparison.Ordinal);
         var entry = Entry(modules, "allergies");
         Assert.Equal("modules/allergies", (string?)entry["path"]);
         var pinned = (string)entry["sha256"]![AllergiesAssembly]!;
@@ -39,11 +42,15 @@ public sealed class ModulePackageTests : IDisposable
         await using (var host = await EmrTestHost.StartAsync(_folder.Combine("data"), modules))
         {
             var client = host.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, "allergies.read allergies.write"));
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, "allergies.read allergies.write user/AllergyIntolerance.rs"));
             var recorded = await client.PostAsJsonAsync($"/ws/allergies/patient/{FhirAlice}", new { substance = "Penicillin", reaction = "Hives", severity = "Severe" });
             Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
             var list = JsonNode.Parse(await client.GetStringAsync($"/ws/allergies/patient/{FhirAlice}"))!.AsArray();
             Assert.Equal("Penicillin", (string?)Assert.Single(list)!["substance"]);
+
+            // The installed package serves its allergies through the FHIR module too.
+            var bundle = JsonNode.Parse(await client.GetStringAsync($"/ws/fhir/AllergyIntolerance?patient={FhirAlice}"))!;
+            Assert.Equal("Penicillin", (string?)bundle["entry"]![0]!["resource"]!["code"]!["text"]);
         }
 
         var assembly = _folder.Combine("modules/allergies/" + AllergiesAssembly);

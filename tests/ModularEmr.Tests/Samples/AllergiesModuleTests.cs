@@ -31,7 +31,7 @@ public sealed class AllergiesModuleTests : IAsyncLifetime
         Assert.True(await Database.TableExistsAsync(_oauth.Host.DatabaseFile, "allergy"));
         Assert.Equal(["Edit Allergies", "View Allergies"], await Database.QueryAsync(_oauth.Host.DatabaseFile,
             "SELECT p.name FROM role r JOIN role_privilege rp ON rp.roles_id = r.id JOIN privilege p ON p.id = rp.privileges_id WHERE r.name = 'Allergy Nurse' ORDER BY p.name"));
-        Assert.Equal(["allergies.read", "allergies.write"], await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT name FROM oauth_scope WHERE module_id = 'allergies' ORDER BY name"));
+        Assert.Equal(["allergies.read", "allergies.write", "patient/AllergyIntolerance.rs", "system/AllergyIntolerance.rs", "user/AllergyIntolerance.rs"], await Database.QueryAsync(_oauth.Host.DatabaseFile, "SELECT name FROM oauth_scope WHERE module_id = 'allergies' ORDER BY name"));
     }
 
     [Fact]

@@ -38,7 +38,8 @@ public sealed class SdkPackageTests : IDisposable
         }
 
         await RunAsync("dotnet", "build", Path.Combine(current, "Allergies.csproj"), "-t:PackModule", "-p:NoBuild=true", "--nologo", "-v:q");
-        Assert.True(File.Exists(Path.Combine(current, "dist", "allergies-1.0.0.emrmodule")));
+        var version = (string)System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(current, "module.json")))!["version"]!;
+        Assert.True(File.Exists(Path.Combine(current, "dist", $"allergies-{version}.emrmodule")));
 
         var future = await BuildSampleAsync("future", feed, "2.0.0");
         var refused = await Assert.ThrowsAsync<ModularEmr.Host.Modules.ModuleConfigurationException>(() =>

@@ -22,6 +22,11 @@ namespace ModularEmr.Samples.Allergies.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClinicalStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PatientUuid")
                         .IsRequired()
                         .HasMaxLength(38)

@@ -1,21 +1,12 @@
 using System.Text.RegularExpressions;
 using ModularEmr.Sdk.Security;
 
-namespace ModularEmr.Modules.Fhir.Patients;
+namespace ModularEmr.Modules.Fhir.Access;
 
-/// <summary>An interaction on Patient, named by its SMART v2 permission letter.</summary>
-public enum Interaction
-{
-    Create = 'c',
-    Read = 'r',
-    Update = 'u',
-    Delete = 'd',
-    Search = 's',
-}
-
-/// <summary>SMART App Launch scopes for Patient: v2 (<c>patient/Patient.rs</c>) and v1 (<c>.read</c>, <c>.write</c>).</summary>
+/// <summary>SMART App Launch scopes: v2 (<c>patient/Patient.rs</c>) and v1 (<c>.read</c>, <c>.write</c>), for any resource type.</summary>
 public static partial class SmartScopes
 {
+    /// <summary>The scopes for Patient, declared by this module; a contributed type's module declares its own.</summary>
     public static readonly IReadOnlyList<ScopeDeclaration> Declared =
     [
         new("patient/Patient.rs", "Your patient record", "Read your own patient record (name, birth date, identifiers, address)."),
@@ -29,14 +20,19 @@ public static partial class SmartScopes
         new("system/Patient.read", "All patient records (system, SMART v1)", "A server acting for itself may read and search every patient record."),
     ];
 
-    /// <summary>The contexts (<c>patient</c>, <c>user</c>, <c>system</c>) in which the scopes allow the interaction on Patient.</summary>
-    public static IReadOnlySet<string> ContextsAllowing(IEnumerable<string> scopes, Interaction interaction)
+    private static readonly string[] LaunchContexts = ["patient", "user", "system"];
+
+    /// <summary>
+    /// The contexts (<c>patient</c>, <c>user</c>, <c>system</c>) in which the scopes allow the interaction on
+    /// <paramref name="resourceType"/>; a wildcard type (<c>patient/*.rs</c>) allows it on every type.
+    /// </summary>
+    public static IReadOnlySet<string> ContextsAllowing(IEnumerable<string> scopes, string resourceType, Interaction interaction)
     {
         var contexts = new HashSet<string>(StringComparer.Ordinal);
         foreach (var scope in scopes)
         {
             var match = ScopePattern().Match(scope);
-            if (!match.Success)
+            if (!match.Success || (match.Groups["type"].Value != resourceType && match.Groups["type"].Value != "*"))
             {
                 continue;
             }
@@ -57,7 +53,16 @@ public static partial class SmartScopes
         return contexts;
     }
 
+    /// <summary>The scopes to name in an <c>insufficient_scope</c> challenge (RFC 6750 §3.1) for the interaction.</summary>
+    public static IReadOnlyList<string> Sufficient(string resourceType, Interaction interaction)
+    {
+        IEnumerable<string> candidates = resourceType == "Patient"
+            ? Declared.Select(d => d.Name)
+            : LaunchContexts.Select(context => $"{context}/{resourceType}.{(interaction is Interaction.Read or Interaction.Search ? "rs" : "cruds")}");
+        return candidates.Where(name => ContextsAllowing([name], resourceType, interaction).Count > 0).ToList();
+    }
+
     /// <summary>SMART v2 §3.0.2: letters in the order c, r, u, d, s; v1 read, write and *.</summary>
-    [GeneratedRegex(@"^(?<context>patient|user|system)/(?:Patient|\*)\.(?<permissions>read|write|\*|c?r?u?d?s?)(?:\?.*)?$")]
+    [GeneratedRegex(@"^(?<context>patient|user|system)/(?<type>[A-Z][A-Za-z]*|\*)\.(?<permissions>read|write|\*|c?r?u?d?s?)(?:\?.*)?$")]
     private static partial Regex ScopePattern();
 }
