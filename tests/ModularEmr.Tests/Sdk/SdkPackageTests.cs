@@ -1,94 +1,124 @@
 using System.Diagnostics;
-using ModularEmr.Host.Hosting;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using ModularEmr.Tests.Infrastructure;
 
 namespace ModularEmr.Tests.Sdk;
 
 /// <summary>
-/// A module author has the sdk package and nothing else: the sample module, copied out of the repository
-/// with a project that names only the package (the package's build files make it a module: a plugin in
-/// bin/, without the host's assemblies, with the PackModule target), builds against the packed
-/// <c>ModularEmr.Sdk</c> from a local feed and runs in the host; built against another major version of
-/// the sdk, the host refuses it.
+/// A module author has the sdk package and docs/module-authoring.md, nothing else. The guide's
+/// <c>outside-repo</c> steps run as written in a temp folder (pack the sdk into a feed, a nuget.config, the
+/// guide's project file, a migration with the sdk's <c>AddMigration</c> target), with the sample's sources
+/// standing for the author's own; the module builds without the host's assemblies, runs in the host and
+/// answers; built against another major version of the sdk, the host refuses it.
 /// </summary>
 [Collection(ReleaseBuilds.Name)]
-public sealed class SdkPackageTests : IDisposable
+public sealed partial class SdkPackageTests : IDisposable
 {
+    private static readonly string Guide = File.ReadAllText(Path.Combine(Repository.Root, "docs", "module-authoring.md")).ReplaceLineEndings("\n");
+
     private readonly TestFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public async Task The_sample_builds_against_the_sdk_package_alone_and_an_other_major_is_refused()
+    public void The_sdk_package_lends_migrations_the_EF_Core_version_the_host_ships()
+    {
+        var packages = File.ReadAllText(Path.Combine(Repository.Root, "Directory.Packages.props"));
+        var targets = File.ReadAllText(Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "build", "ModularEmr.Sdk.targets"));
+        var hosts = Regex.Match(packages, "Include=\"Microsoft.EntityFrameworkCore\" Version=\"([^\"]+)\"").Groups[1].Value;
+        Assert.Equal(hosts, Regex.Match(targets, "<EmrEntityFrameworkCoreVersion>([^<]+)<").Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task The_guides_steps_outside_the_repository_end_in_a_working_call_and_an_other_major_is_refused()
     {
         var feed = _folder.Combine("feed");
-        await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", "Release", "-o", feed, "--nologo");
-        await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", "Release", "-o", feed, "--nologo", "-p:Version=2.0.0");
-        Assert.True(File.Exists(Path.Combine(feed, $"ModularEmr.Sdk.{ModularEmr.Sdk.Modules.SdkInfo.Version}.nupkg")));
+        var module = _folder.Combine("module");
+        CopySampleSources(module, withMigrations: false);
+        var project = GuideProjectFile().Match(Guide);
+        Assert.True(project.Success, "the guide shows the project file to write");
+        File.WriteAllText(Path.Combine(module, project.Groups["name"].Value), project.Groups["xml"].Value);
+        Assert.Contains($"Version=\"{ModularEmr.Sdk.Modules.SdkInfo.Version}\"", project.Groups["xml"].Value, StringComparison.Ordinal);
 
-        var current = await BuildSampleAsync("current", feed, ModularEmr.Sdk.Modules.SdkInfo.Version.ToString());
-        var built = Directory.GetFiles(Path.Combine(current, "bin")).Select(Path.GetFileName).ToList();
+        var steps = OutsideRepoBlock().Matches(Guide).Select(m => m.Groups["script"].Value).ToList();
+        Assert.True(steps.Count >= 2, "the guide's outside-repo steps: the feed, the migration");
+        await RunAsync("bash", ["-euo", "pipefail", "-c", string.Join("\n", steps)], module, ("REPO", Repository.Root), ("FEED", feed), ("MODULE", module));
+        Assert.True(File.Exists(Path.Combine(feed, $"ModularEmr.Sdk.{ModularEmr.Sdk.Modules.SdkInfo.Version}.nupkg")));
+        Assert.Single(Directory.GetFiles(Path.Combine(module, "Data", "Migrations"), "*_InitialAllergies.cs"));
+
+        // AddMigration leaves bin/ as the host loads it: no design-time packages, no sdk, no EF Core.
+        var built = Directory.GetFiles(Path.Combine(module, "bin")).Select(Path.GetFileName).ToList();
         Assert.Contains("ModularEmr.Samples.Allergies.dll", built);
-        Assert.DoesNotContain(built, file => file!.StartsWith("ModularEmr.Sdk", StringComparison.Ordinal) || file.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
-        var modules = ModulesFileBuilder.Shipped().Add("allergies", current).WriteTo(_folder);
+        Assert.DoesNotContain(built, file => file!.StartsWith("ModularEmr.Sdk", StringComparison.Ordinal) || file.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) || file.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(module, "bin", "runtimes")));
+
+        var modules = ModulesFileBuilder.Shipped().Add("allergies", module).WriteTo(_folder);
         await using (var host = await EmrTestHost.StartAsync(_folder.Combine("data"), modules))
         {
             Assert.True(await Database.TableExistsAsync(host.DatabaseFile, "allergy"));
             Assert.DoesNotContain(host.Logs.Lines, line => line.Contains("carries its own", StringComparison.Ordinal));
+            var client = host.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, "allergies.write user/AllergyIntolerance.rs"));
+            var recorded = await client.PostAsJsonAsync("/ws/allergies/patient/dda12af7-1691-11df-97a5-7038c432aabf", new { substance = "Penicillin", severity = "Mild" });
+            Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
+            var bundle = JsonNode.Parse(await client.GetStringAsync("/ws/fhir/AllergyIntolerance?patient=dda12af7-1691-11df-97a5-7038c432aabf"))!;
+            Assert.Equal("Penicillin", (string?)bundle["entry"]![0]!["resource"]!["code"]!["text"]);
         }
 
-        await RunAsync("dotnet", "build", Path.Combine(current, "Allergies.csproj"), "-t:PackModule", "-p:NoBuild=true", "--nologo", "-v:q");
-        var version = (string)System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(current, "module.json")))!["version"]!;
-        Assert.True(File.Exists(Path.Combine(current, "dist", $"allergies-{version}.emrmodule")));
+        await RunAsync("dotnet", ["build", Path.Combine(module, project.Groups["name"].Value), "-t:PackModule", "-p:NoBuild=true", "--nologo", "-v:q"], module);
+        var version = (string)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(module, "module.json")))!["version"]!;
+        Assert.True(File.Exists(Path.Combine(module, "dist", $"allergies-{version}.emrmodule")));
 
-        var future = await BuildSampleAsync("future", feed, "2.0.0");
+        // The same module built against a 2.0.0 sdk is refused, with the side to change named.
+        await RunAsync("dotnet", ["pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", "Release", "-o", feed, "--nologo", "-p:Version=2.0.0"], _folder.Path);
+        var future = _folder.Combine("future");
+        CopySampleSources(future, withMigrations: true);
+        File.Copy(Path.Combine(module, "nuget.config"), Path.Combine(future, "nuget.config"));
+        File.WriteAllText(Path.Combine(future, project.Groups["name"].Value), project.Groups["xml"].Value.Replace($"Version=\"{ModularEmr.Sdk.Modules.SdkInfo.Version}\"", "Version=\"2.0.0\"", StringComparison.Ordinal));
+        await RunAsync("dotnet", ["build", future, "--nologo", "-v:q"], future);
         var refused = await Assert.ThrowsAsync<ModularEmr.Host.Modules.ModuleConfigurationException>(() =>
             EmrTestHost.BuildAsync(_folder.Combine("data2"), ModulesFileBuilder.Shipped().Add("allergies", future).WriteTo(_folder, "modules2.json")));
         Assert.Contains($"module 'allergies': was built against sdk 2.x, but this host has sdk {ModularEmr.Sdk.Modules.SdkInfo.Version}", refused.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Copies the sample out of the repository with a project that knows only the package.</summary>
-    private async Task<string> BuildSampleAsync(string name, string feed, string sdkVersion)
+    /// <summary>The sample's sources and manifest stand for the author's own: no project file, no build output.</summary>
+    private static void CopySampleSources(string target, bool withMigrations)
     {
         var sample = Path.Combine(Repository.Root, "samples", "Allergies");
-        var target = _folder.Combine(name);
+        var separator = Path.DirectorySeparatorChar;
         foreach (var file in Directory.EnumerateFiles(sample, "*", SearchOption.AllDirectories)
-                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                              && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                     .Where(f => !f.Contains($"{separator}bin{separator}", StringComparison.Ordinal)
+                              && !f.Contains($"{separator}obj{separator}", StringComparison.Ordinal)
+                              && !f.Contains($"{separator}dist{separator}", StringComparison.Ordinal)
+                              && (withMigrations || !f.Contains($"{separator}Migrations{separator}", StringComparison.Ordinal))
                               && !f.EndsWith(".csproj", StringComparison.Ordinal)))
         {
             var destination = Path.Combine(target, Path.GetRelativePath(sample, file));
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             File.Copy(file, destination);
         }
-
-        File.WriteAllText(Path.Combine(target, "Allergies.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <AssemblyName>ModularEmr.Samples.Allergies</AssemblyName>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="ModularEmr.Sdk" Version="{sdkVersion}" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(target, "nuget.config"), $"""
-            <configuration>
-              <packageSources>
-                <add key="modularemr-local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        await RunAsync("dotnet", "build", Path.Combine(target, "Allergies.csproj"), "--nologo", "-v:q");
-        return target;
     }
 
-    private async Task RunAsync(string command, params string[] args)
+    private static async Task<string> TokenAsync(HttpClient client, string scope)
     {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _folder.Path };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ws/oauth2/token")
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", "password"), new("username", "admin"), new("password", "Admin123"), new("scope", scope)]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("xyz-emr:xyz-emr-secret"u8.ToArray()));
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return (string)JsonNode.Parse(body)!["access_token"]!;
+    }
+
+    private async Task RunAsync(string command, string[] args, string workingDirectory, params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -96,11 +126,23 @@ public sealed class SdkPackageTests : IDisposable
 
         // A package cache of its own: a ModularEmr.Sdk of this version cached by an earlier run must not stand in for this one.
         start.Environment["NUGET_PACKAGES"] = _folder.Combine("packages");
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', args)} failed:\n{await output}\n{await error}");
     }
+
+    [GeneratedRegex("```bash outside-repo\\n(?<script>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex OutsideRepoBlock();
+
+    [GeneratedRegex("```xml new-file=(?<name>\\S+)\\n(?<xml>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex GuideProjectFile();
 }
