@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ModularEmr.Tests.Infrastructure;
+
+namespace ModularEmr.Tests.Sdk;
+
+/// <summary>
+/// <c>dotnet new emr-module</c> from templates/EmrModule, instantiated outside the repository against a folder
+/// feed holding the packed sdk and test kit: it builds, and its generated tests (the real host, started by the
+/// kit with the new module) pass as generated.
+/// </summary>
+[Collection(ReleaseBuilds.Name)]
+public sealed class TemplateTests : IDisposable
+{
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    private readonly TestFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task A_module_made_from_the_template_builds_against_the_packages_and_its_tests_pass()
+    {
+        var feed = _folder.Combine("feed");
+        var hive = _folder.Combine("hive");
+        var module = _folder.Combine("Vitals");
+
+        // What the solution's build made, packed as it is: the sdk, and the kit carrying the host and modules.
+        await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", Configuration, "--no-build", "-o", feed, "--nologo");
+        await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk.Testing", "ModularEmr.Sdk.Testing.csproj"), "-c", Configuration, "--no-build", "-o", feed, "--nologo");
+        Assert.True(File.Exists(Path.Combine(feed, $"ModularEmr.Sdk.Testing.{ModularEmr.Sdk.Modules.SdkInfo.Version}.nupkg")), "the kit is released at the sdk's version");
+
+        // A template hive of its own, so that the machine's templates are neither used nor changed.
+        await RunAsync("dotnet", "new", "install", Path.Combine(Repository.Root, "templates", "EmrModule"), "--debug:custom-hive", hive);
+        await RunAsync("dotnet", "new", "emr-module", "-n", "Vitals", "-o", module, "--debug:custom-hive", hive);
+        await RunAsync("dotnet", "new", "nugetconfig", "-o", module, "--force", "--debug:custom-hive", hive);
+        await RunAsync("dotnet", "nuget", "add", "source", feed, "--name", "modularemr", "--configfile", Path.Combine(module, "nuget.config"));
+
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(module, "Vitals", "module.json")))!;
+        Assert.Equal("vitals", (string?)manifest["id"]);
+        Assert.Equal("Vitals.dll", (string?)manifest["assembly"]);
+        Assert.Equal($"^{ModularEmr.Sdk.Modules.SdkInfo.Version}", (string?)manifest["sdk"]);
+        foreach (var file in Directory.EnumerateFiles(module, "*", SearchOption.AllDirectories))
+        {
+            var text = await File.ReadAllTextAsync(file);
+            Assert.False(text.Contains("EmrModule1", StringComparison.Ordinal) || text.Contains("templatemoduleid", StringComparison.Ordinal), $"{file} still names the template");
+        }
+
+        var tested = await RunAsync("dotnet", "test", Path.Combine(module, "Vitals.slnx"), "--nologo");
+        Assert.Contains("Passed!", tested, StringComparison.Ordinal);
+        Assert.Matches(@"Failed:\s+0, Passed:\s+3", tested);
+    }
+
+    private async Task<string> RunAsync(string command, params string[] args)
+    {
+        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _folder.Path };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // A package cache of its own: packages of this version cached by an earlier run must not stand in for these.
+        start.Environment["NUGET_PACKAGES"] = _folder.Combine("packages");
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', args)} failed:\n{await output}\n{await error}");
+        return await output;
+    }
+}
