@@ -6,6 +6,17 @@ namespace ModularEmr.Samples.Allergies.Tests;
 public sealed class TestKitTests
 {
     [Fact]
+    public async Task Tokens_come_as_fast_as_tests_ask_for_them()
+    {
+        await using var host = await EmrModuleHost.StartAsync(new() { ModuleFolder = "../Allergies" });
+
+        // More than the password grant's throttle gives a person in a minute (10).
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 15).Select(_ => host.TokenAsync("allergies.read")));
+        Assert.Equal(15, tokens.Distinct().Count());
+        Assert.NotEmpty(await host.SystemTokenAsync("system/AllergyIntolerance.rs"));
+    }
+
+    [Fact]
     public async Task A_folder_without_a_module_is_named()
     {
         var refused = await Assert.ThrowsAsync<EmrModuleHostException>(() => EmrModuleHost.StartAsync(new() { ModuleFolder = "../NoSuchModule" }));

@@ -62,7 +62,11 @@ public static partial class SmartScopes
         return candidates.Where(name => ContextsAllowing([name], resourceType, interaction).Count > 0).ToList();
     }
 
-    /// <summary>SMART v2 §3.0.2: letters in the order c, r, u, d, s; v1 read, write and *.</summary>
-    [GeneratedRegex(@"^(?<context>patient|user|system)/(?<type>[A-Z][A-Za-z]*|\*)\.(?<permissions>read|write|\*|c?r?u?d?s?)(?:\?.*)?$")]
+    /// <summary>
+    /// SMART v2 §3.0.2: letters in the order c, r, u, d, s; v1 read, write and *. A granular scope
+    /// (§3.0.2.3, <c>patient/Observation.rs?category=…</c>) is not matched at all: its filter is not
+    /// enforced here, and reading it as the whole type would grant more than the patient consented to.
+    /// </summary>
+    [GeneratedRegex(@"^(?<context>patient|user|system)/(?<type>[A-Z][A-Za-z]*|\*)\.(?<permissions>read|write|\*|c?r?u?d?s?)$")]
     private static partial Regex ScopePattern();
 }

@@ -62,7 +62,7 @@ public static class CapabilityStatementFactory
             ],
         };
 
-        // Types other modules contribute: read and search, their own parameters, and _count.
+        // Types other modules contribute: read and search with the parameters their modules declare.
         var others = contributed.All.Select(c => new CapabilityStatement.ResourceComponent
         {
             Type = c.Definition.Type,

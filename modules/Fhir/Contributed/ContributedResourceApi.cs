@@ -70,7 +70,9 @@ public static partial class ContributedResourceApi
             document = await contribution.Provider(http.RequestServices).ReadAsync(id, http.RequestAborted);
         }
 
-        if (document is null)
+        // FHIR ids are case-sensitive: a provider that finds its resource under another spelling of the id
+        // (an upper-case uuid) has not found the one asked for.
+        if (document is null || document.Id != id)
         {
             return Outcome.Error(StatusCodes.Status404NotFound, OperationOutcome.IssueType.NotFound, text["ResourceNotFound", definition.Type, id]);
         }
@@ -80,7 +82,7 @@ public static partial class ContributedResourceApi
             return FhirApi.Forbidden(http, text, OutsidePatientContext);
         }
 
-        if (Convert(contribution, document, formats, text, log) is not { } resource || resource.Id != id)
+        if (Convert(contribution, document, formats, log) is not { } resource)
         {
             return Invalid(contribution, text);
         }
@@ -178,7 +180,7 @@ public static partial class ContributedResourceApi
                 continue;
             }
 
-            if (Convert(contribution, document, formats, text, log) is not { } resource)
+            if (Convert(contribution, document, formats, log) is not { } resource)
             {
                 return Invalid(contribution, text);
             }
@@ -253,9 +255,16 @@ public static partial class ContributedResourceApi
         var stopped = false;
         foreach (var contribution in contributed.InPatientCompartment)
         {
+            if (stopped)
+            {
+                break;
+            }
+
+            // Each type on its own terms: a patient/ scope for it covers only the patient in context, even when
+            // a user/ scope let this Patient be read.
             var definition = contribution.Definition;
             var allowed = await ResourceAccess.DecideAsync(token, definition.Type, Interaction.Search, definition.ReadPrivilege, accounts, http.RequestAborted);
-            if (!allowed.Allowed)
+            if (!allowed.Allowed || (allowed.OnlyPatient is { } onlyFor && onlyFor != uuid))
             {
                 leftOut.Add(definition.Type);
                 continue;
@@ -271,15 +280,21 @@ public static partial class ContributedResourceApi
                         new FhirSearch(uuid, new Dictionary<string, IReadOnlyList<string>>(), EverythingPage, after), http.RequestAborted);
                 }
 
-                foreach (var document in page.Items.Where(d => d.Patient == uuid))
+                foreach (var document in page.Items)
                 {
+                    if (document.Patient != uuid)
+                    {
+                        OtherPatientLeftOut(log, contribution.ModuleId, definition.Type, document.Id);
+                        continue;
+                    }
+
                     if (gathered == EverythingLimit)
                     {
                         stopped = true;
                         break;
                     }
 
-                    if (Convert(contribution, document, formats, text, log) is not { } resource)
+                    if (Convert(contribution, document, formats, log) is not { } resource)
                     {
                         return Invalid(contribution, text);
                     }
@@ -293,7 +308,8 @@ public static partial class ContributedResourceApi
                     });
                 }
 
-                after = page.NextCursor;
+                // A provider that gives an empty page with a cursor would keep this loop going for ever.
+                after = page.Items.Count > 0 ? page.NextCursor : null;
             }
             while (after is not null && !stopped);
         }
@@ -303,26 +319,29 @@ public static partial class ContributedResourceApi
             bundle.Total = bundle.Entry.Count;
         }
 
-        var notes = new List<string>();
+        var outcome = new OperationOutcome();
         if (leftOut.Count > 0)
         {
-            notes.Add(text["EverythingLeftOut", string.Join(", ", leftOut)]);
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Information,
+                Code = OperationOutcome.IssueType.Suppressed,
+                Diagnostics = text["EverythingLeftOut", string.Join(", ", leftOut)],
+            });
         }
 
         if (stopped)
         {
-            notes.Add(text["EverythingStopped", EverythingLimit]);
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Warning,
+                Code = OperationOutcome.IssueType.TooCostly,
+                Diagnostics = text["EverythingStopped", EverythingLimit],
+            });
         }
 
-        if (notes.Count > 0)
+        if (outcome.Issue.Count > 0)
         {
-            var outcome = new OperationOutcome();
-            outcome.Issue.AddRange(notes.Select(note => new OperationOutcome.IssueComponent
-            {
-                Severity = stopped ? OperationOutcome.IssueSeverity.Warning : OperationOutcome.IssueSeverity.Information,
-                Code = stopped ? OperationOutcome.IssueType.TooCostly : OperationOutcome.IssueType.Suppressed,
-                Diagnostics = note,
-            }));
             bundle.Entry.Add(new Bundle.EntryComponent
             {
                 FullUrl = $"urn:uuid:{Guid.NewGuid()}",
@@ -335,7 +354,7 @@ public static partial class ContributedResourceApi
     }
 
     /// <summary>The provider's JSON as a resource of its type, or null (logged) when it is not one.</summary>
-    private static Resource? Convert(FhirResourceContribution contribution, FhirResourceDocument document, FhirFormats formats, IStringLocalizer<FhirText> text, ILogger log)
+    private static Resource? Convert(FhirResourceContribution contribution, FhirResourceDocument document, FhirFormats formats, ILogger log)
     {
         var (resource, problems) = formats.ReadContributed(document.Resource);
         if (resource is not null && resource.TypeName == contribution.Definition.Type && resource.Id == document.Id)

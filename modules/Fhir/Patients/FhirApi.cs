@@ -381,9 +381,10 @@ public static class FhirApi
     /// <summary>This search's URL: as asked (<paramref name="keep"/>), from the start, or at the page position given.</summary>
     internal static string PageUrl(HttpRequest request, string? position = null, string? cursor = null, bool keep = false, string resourceType = "Patient")
     {
+        // Each repetition of a parameter stays one (FHIR "and"): joined with commas it would become "or".
         var query = request.Query
             .Where(q => keep || q.Key is not ("_offset" or PatientSearch.After or PatientSearch.Before))
-            .Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString()));
+            .SelectMany(q => q.Value.Select(value => KeyValuePair.Create(q.Key, value)));
         if (position is not null)
         {
             query = query.Append(KeyValuePair.Create(position, cursor));

@@ -20,9 +20,6 @@ public static class NoteApi
         return endpoints;
     }
 
-    /// <summary>A note as the API shows it.</summary>
-    public sealed record NoteView(Guid Uuid, string Text, DateTimeOffset WrittenAt);
-
     private static async Task<Results<Ok<List<NoteView>>, NotFound<string>>> ListAsync(Guid patientUuid, IPatientRecords patients, EmrModule1DbContext db, CancellationToken cancellationToken)
     {
         if (await patients.GetAsync(patientUuid, cancellationToken) is not { Voided: false })

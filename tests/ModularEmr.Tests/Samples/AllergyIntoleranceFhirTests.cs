@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModularEmr.Host.Modules;
 using ModularEmr.Sdk.Fhir;
 using ModularEmr.Tests.Fhir;
+using ModularEmr.Tests.Infrastructure;
 using ModularEmr.Tests.OAuth2;
 using Task = System.Threading.Tasks.Task;
 
@@ -166,6 +167,47 @@ public sealed class AllergyIntoleranceFhirTests(AllergyIntoleranceFixture fixtur
         Assert.Equal([fixture.OtherPeanut], Allergies(others).Select(a => a.Id));
         await GetAsync<OperationOutcome>($"/ws/fhir/Patient/{Guid.NewGuid()}/$everything", admin, HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Everything_holds_each_type_to_its_own_scope_a_clinicians_patient_scope_covers_only_the_chosen_patient()
+    {
+        // Admin launches with launch/patient, chooses Alice, and is granted user/ Patient but patient/ allergies.
+        var browser = OAuth.NewBrowser();
+        var pkce = Pkce.Create();
+        var consent = await browser.ReachConsentAsync(Browser.AuthorizeUrl(OAuth2Harness.Public, "launch/patient user/Patient.rs patient/AllergyIntolerance.rs", pkce), "admin", "Admin123");
+        var picker = await (await PostAsync(browser, HtmlForm.Find(consent, "/ws/oauth2/authorize").With("consent_decision", "approve"))).Content.ReadAsStringAsync();
+        var chosen = await PostAsync(browser, HtmlForm.Find(picker, "/ws/oauth2/authorize").With("launch_patient_choice", FhirHarness.AliceId));
+        Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+        var (status, tokens) = await OAuth.TokenAsync(null,
+            ("grant_type", "authorization_code"), ("code", Browser.Parameters(chosen.Headers.Location!)["code"]), ("redirect_uri", OAuth2Harness.Redirect),
+            ("client_id", OAuth2Harness.Public), ("code_verifier", pkce.Verifier));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var token = (string)tokens["access_token"]!;
+
+        var others = await GetAsync<Bundle>($"/ws/fhir/Patient/{fixture.OtherPatient}/$everything", token);
+        Assert.Equal(fixture.OtherPatient, Assert.IsType<Patient>(others.Entry[0].Resource).Id);
+        Assert.Empty(Allergies(others));
+        Assert.Contains("AllergyIntolerance", Assert.IsType<OperationOutcome>(others.Entry.Last().Resource).Issue.Single().Diagnostics, StringComparison.Ordinal);
+
+        var alices = await GetAsync<Bundle>($"/ws/fhir/Patient/{FhirHarness.AliceId}/$everything", token);
+        Assert.Equal([fixture.AlicePenicillin, fixture.AliceLatex], Allergies(alices).Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task A_read_by_another_spelling_of_the_id_is_404_and_next_links_keep_a_repeated_parameter_repeated()
+    {
+        var token = await OAuth.TokenAsync("admin", "Admin123", "user/AllergyIntolerance.rs");
+        await GetAsync<OperationOutcome>($"/ws/fhir/AllergyIntolerance/{fixture.AlicePenicillin.ToUpperInvariant()}", token, HttpStatusCode.NotFound);
+
+        // Repeated, a parameter narrows ("and"); joined with a comma it would widen ("or").
+        var first = await GetAsync<Bundle>($"/ws/fhir/AllergyIntolerance?patient={FhirHarness.AliceId}&clinical-status=active,resolved&clinical-status=active,resolved&_count=1", token);
+        Assert.Equal(2, first.Total);
+        var next = first.Link.Single(l => l.Relation == "next").Url!;
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(next, "clinical-status="));
+        Assert.Equal([fixture.AliceLatex], Allergies(await GetAsync<Bundle>(new Uri(next).PathAndQuery, token)).Select(a => a.Id));
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(Browser browser, HtmlForm form) => browser.Client.PostAsync(form.Action, form.Content());
 
     [Fact]
     public async Task The_CapabilityStatement_and_smart_configuration_list_the_contributed_type()

@@ -27,7 +27,7 @@ public sealed class TemplateTests : IDisposable
     {
         var feed = _folder.Combine("feed");
         var hive = _folder.Combine("hive");
-        var module = _folder.Combine("Vitals");
+        var module = _folder.Combine("Contoso.Vitals");
 
         // What the solution's build made, packed as it is: the sdk, and the kit carrying the host and modules.
         await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", Configuration, "--no-build", "-o", feed, "--nologo");
@@ -36,13 +36,14 @@ public sealed class TemplateTests : IDisposable
 
         // A template hive of its own, so that the machine's templates are neither used nor changed.
         await RunAsync("dotnet", "new", "install", Path.Combine(Repository.Root, "templates", "EmrModule"), "--debug:custom-hive", hive);
-        await RunAsync("dotnet", "new", "emr-module", "-n", "Vitals", "-o", module, "--debug:custom-hive", hive);
+        await RunAsync("dotnet", "new", "emr-module", "-n", "Contoso.Vitals", "-o", module, "--debug:custom-hive", hive);
         await RunAsync("dotnet", "new", "nugetconfig", "-o", module, "--force", "--debug:custom-hive", hive);
         await RunAsync("dotnet", "nuget", "add", "source", feed, "--name", "modularemr", "--configfile", Path.Combine(module, "nuget.config"));
 
-        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(module, "Vitals", "module.json")))!;
-        Assert.Equal("vitals", (string?)manifest["id"]);
-        Assert.Equal("Vitals.dll", (string?)manifest["assembly"]);
+        // A dotted name becomes one identifier, alike for folders, files, namespace, assembly and the module id.
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(module, "ContosoVitals", "module.json")))!;
+        Assert.Equal("contosovitals", (string?)manifest["id"]);
+        Assert.Equal("ContosoVitals.dll", (string?)manifest["assembly"]);
         Assert.Equal($"^{ModularEmr.Sdk.Modules.SdkInfo.Version}", (string?)manifest["sdk"]);
         foreach (var file in Directory.EnumerateFiles(module, "*", SearchOption.AllDirectories))
         {
@@ -50,7 +51,7 @@ public sealed class TemplateTests : IDisposable
             Assert.False(text.Contains("EmrModule1", StringComparison.Ordinal) || text.Contains("templatemoduleid", StringComparison.Ordinal), $"{file} still names the template");
         }
 
-        var tested = await RunAsync("dotnet", "test", Path.Combine(module, "Vitals.slnx"), "--nologo");
+        var tested = await RunAsync("dotnet", "test", Path.Combine(module, "ContosoVitals.slnx"), "--nologo");
         Assert.Contains("Passed!", tested, StringComparison.Ordinal);
         Assert.Matches(@"Failed:\s+0, Passed:\s+3", tested);
     }
