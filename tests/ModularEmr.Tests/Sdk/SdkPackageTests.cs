@@ -69,9 +69,18 @@ public sealed partial class SdkPackageTests : IDisposable
             Assert.Equal("Penicillin", (string?)bundle["entry"]![0]!["resource"]!["code"]!["text"]);
         }
 
-        await RunAsync("dotnet", ["build", Path.Combine(module, project.Groups["name"].Value), "-t:PackModule", "-p:NoBuild=true", "--nologo", "-v:q"], module);
+        // A file an older build left in bin/ is not packed: PackModule empties bin/ and builds.
+        await File.WriteAllTextAsync(Path.Combine(module, "bin", "Removed.Dependency.dll"), "left by an older build");
+        await RunAsync("dotnet", ["build", Path.Combine(module, project.Groups["name"].Value), "-t:PackModule", "--nologo", "-v:q"], module);
         var version = (string)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(module, "module.json")))!["version"]!;
-        Assert.True(File.Exists(Path.Combine(module, "dist", $"allergies-{version}.emrmodule")));
+        using (var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(module, "dist", $"allergies-{version}.emrmodule")))
+        {
+            var packed = package.Entries.Select(e => e.FullName).ToList();
+            Assert.Contains("ModularEmr.Samples.Allergies.dll", packed);
+            Assert.Contains("ModularEmr.Samples.Allergies.deps.json", packed);
+            Assert.Contains("module.json", packed);
+            Assert.DoesNotContain("Removed.Dependency.dll", packed);
+        }
 
         // The same module built against a 2.0.0 sdk is refused, with the side to change named.
         await RunAsync("dotnet", ["pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", "Release", "-o", feed, "--nologo", "-p:Version=2.0.0"], _folder.Path);
