@@ -32,8 +32,6 @@ public static partial class ContributedResourceApi
 
     private const int EverythingPage = 100;
 
-    private static readonly FhirMessage OutsidePatientContext = new(nameof(OutsidePatientContext));
-
     /// <summary>Maps each contributed type on <paramref name="secured"/>, the FHIR group behind the bearer filter.</summary>
     public static RouteGroupBuilder MapContributedResources(this RouteGroupBuilder secured)
     {
@@ -79,7 +77,7 @@ public static partial class ContributedResourceApi
 
         if (access.OnlyPatient is { } only && document.Patient != only)
         {
-            return FhirApi.Forbidden(http, text, OutsidePatientContext);
+            return FhirApi.Forbidden(http, text, FhirApi.OutsidePatientContext);
         }
 
         if (Convert(contribution, document, formats, log) is not { } resource)
@@ -126,7 +124,7 @@ public static partial class ContributedResourceApi
             return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, text["SearchInvalid"], query.Problems);
         }
 
-        if (query.Unknown.Count > 0 && !Lenient(http.Request))
+        if (query.Unknown.Count > 0 && !FhirApi.Lenient(http.Request))
         {
             return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.NotSupported,
                 text["SearchUnknown", string.Join(", ", query.Unknown), string.Join(", ", definition.SearchParameters.Select(p => p.Name).Append("_count"))]);
@@ -138,7 +136,7 @@ public static partial class ContributedResourceApi
             // A patient/ scope sees its own compartment, whether or not the search names it.
             if ((patient is { } named && named != only) || definition.PatientParameter is null)
             {
-                return FhirApi.Forbidden(http, text, OutsidePatientContext);
+                return FhirApi.Forbidden(http, text, FhirApi.OutsidePatientContext);
             }
 
             patient = only;
@@ -232,7 +230,7 @@ public static partial class ContributedResourceApi
 
         if (access.OnlyPatient is { } only && only != uuid)
         {
-            return FhirApi.Forbidden(http, text, OutsidePatientContext);
+            return FhirApi.Forbidden(http, text, FhirApi.OutsidePatientContext);
         }
 
         if (record.Voided)
@@ -377,7 +375,4 @@ public static partial class ContributedResourceApi
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "The module {Module} returned {Type}/{Id}, which is not a valid resource of that type and id: {Problems}")]
     private static partial void NotValid(ILogger logger, string module, string type, string id, string problems);
-
-    private static bool Lenient(HttpRequest request) =>
-        request.Headers["Prefer"].Any(p => p?.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("handling=lenient", StringComparison.OrdinalIgnoreCase) == true);
 }

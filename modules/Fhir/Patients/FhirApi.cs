@@ -24,7 +24,8 @@ public static class FhirApi
     public const string BasePath = "/ws/fhir";
 
     private const string Realm = "fhir";
-    private static readonly FhirMessage OutsidePatientContext = new(nameof(OutsidePatientContext));
+    /// <summary>The refusal of another patient's record to a token whose <c>patient/</c> scope has one in context.</summary>
+    internal static readonly FhirMessage OutsidePatientContext = new(nameof(OutsidePatientContext));
 
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder endpoints)
     {
@@ -120,8 +121,7 @@ public static class FhirApi
             return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Invalid, text["SearchInvalid"], parsed.Problems);
         }
 
-        var lenient = http.Request.Headers["Prefer"].Any(p => p?.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("handling=lenient", StringComparison.OrdinalIgnoreCase) == true);
-        if (parsed.Unknown.Count > 0 && !lenient)
+        if (parsed.Unknown.Count > 0 && !Lenient(http.Request))
         {
             return Outcome.Error(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.NotSupported,
                 text["SearchUnknown", string.Join(", ", parsed.Unknown), string.Join(", ", PatientSearch.Supported.Select(p => p.Name))]);
@@ -374,6 +374,10 @@ public static class FhirApi
         response.Headers.ETag = ETag(record).ToString();
         response.Headers.LastModified = PatientMapping.LastUpdated(record).ToString("R", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Whether the client asked that unknown search parameters be ignored (<c>Prefer: handling=lenient</c>, FHIR R4 §3.1.1.5.1).</summary>
+    internal static bool Lenient(HttpRequest request) =>
+        request.Headers["Prefer"].Any(p => p?.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("handling=lenient", StringComparison.OrdinalIgnoreCase) == true);
 
     /// <summary>The FHIR base URL clients use: the public origin (never the request's Host header) and <see cref="BasePath"/>.</summary>
     public static string BaseUrl(HttpRequest request) => request.HttpContext.RequestServices.GetRequiredService<IPublicOrigin>().For(request) + BasePath;

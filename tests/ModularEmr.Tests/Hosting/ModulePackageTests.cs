@@ -42,7 +42,7 @@ public sealed class ModulePackageTests : IDisposable
         await using (var host = await EmrTestHost.StartAsync(_folder.Combine("data"), modules))
         {
             var client = host.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, "allergies.read allergies.write user/AllergyIntolerance.rs"));
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DemoTokens.AdminAsync(client, "allergies.read allergies.write user/AllergyIntolerance.rs"));
             var recorded = await client.PostAsJsonAsync($"/ws/allergies/patient/{FhirAlice}", new { substance = "Penicillin", reaction = "Hives", severity = "Severe" });
             Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
             var list = JsonNode.Parse(await client.GetStringAsync($"/ws/allergies/patient/{FhirAlice}"))!.AsArray();
@@ -200,18 +200,7 @@ public sealed class ModulePackageTests : IDisposable
     private async Task<string> PackAllergiesAsync()
     {
         var output = _folder.Combine("dist");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "build", Path.Combine(Repository.Root, "samples", "Allergies", "ModularEmr.Samples.Allergies.csproj"), "-t:PackModule", "-p:NoBuild=true", $"-p:EmrModulePackageDir={output}", "--nologo", "-v:q" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var log = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"PackModule failed:\n{await log}\n{await error}");
+        await DotnetCli.RunAsync(_folder, _folder.Path, ["build", Path.Combine(Repository.Root, "samples", "Allergies", "ModularEmr.Samples.Allergies.csproj"), "-t:PackModule", "-p:NoBuild=true", $"-p:EmrModulePackageDir={output}", "--nologo", "-v:q"], ownPackages: false);
         return Assert.Single(Directory.GetFiles(output, "*.emrmodule"));
     }
 
@@ -220,18 +209,6 @@ public sealed class ModulePackageTests : IDisposable
         var error = await Assert.ThrowsAnyAsync<StartupException>(() => EmrTestHost.BuildAsync(_folder.Combine("data"), modules));
         Assert.DoesNotContain('\n', error.Message);
         return error.Message;
-    }
-
-    private static async Task<string> TokenAsync(HttpClient client, string scope)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/ws/oauth2/token")
-        {
-            Content = new FormUrlEncodedContent([new("grant_type", "password"), new("username", "admin"), new("password", "Admin123"), new("scope", scope)]),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("xyz-emr:xyz-emr-secret"u8.ToArray()));
-        var response = await client.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!;
     }
 
     private static JsonNode Entry(string modules, string id) =>

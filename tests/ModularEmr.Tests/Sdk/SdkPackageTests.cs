@@ -46,7 +46,7 @@ public sealed partial class SdkPackageTests : IDisposable
 
         var steps = OutsideRepoBlock().Matches(Guide).Select(m => m.Groups["script"].Value).ToList();
         Assert.True(steps.Count >= 2, "the guide's outside-repo steps: the feed, the migration");
-        await RunAsync("bash", ["-euo", "pipefail", "-c", string.Join("\n", steps)], module, ("REPO", Repository.Root), ("FEED", feed), ("MODULE", module));
+        await DotnetCli.RunAsync("bash", _folder, module, ["-euo", "pipefail", "-c", string.Join("\n", steps)], [("REPO", Repository.Root), ("FEED", feed), ("MODULE", module)]);
         Assert.True(File.Exists(Path.Combine(feed, $"ModularEmr.Sdk.{ModularEmr.Sdk.Modules.SdkInfo.Version}.nupkg")));
         Assert.Single(Directory.GetFiles(Path.Combine(module, "Data", "Migrations"), "*_InitialAllergies.cs"));
 
@@ -62,7 +62,7 @@ public sealed partial class SdkPackageTests : IDisposable
             Assert.True(await Database.TableExistsAsync(host.DatabaseFile, "allergy"));
             Assert.DoesNotContain(host.Logs.Lines, line => line.Contains("carries its own", StringComparison.Ordinal));
             var client = host.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, "allergies.write user/AllergyIntolerance.rs"));
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DemoTokens.AdminAsync(client, "allergies.write user/AllergyIntolerance.rs"));
             var recorded = await client.PostAsJsonAsync("/ws/allergies/patient/dda12af7-1691-11df-97a5-7038c432aabf", new { substance = "Penicillin", severity = "Mild" });
             Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
             var bundle = JsonNode.Parse(await client.GetStringAsync("/ws/fhir/AllergyIntolerance?patient=dda12af7-1691-11df-97a5-7038c432aabf"))!;
@@ -71,7 +71,7 @@ public sealed partial class SdkPackageTests : IDisposable
 
         // A file an older build left in bin/ is not packed: PackModule empties bin/ and builds.
         await File.WriteAllTextAsync(Path.Combine(module, "bin", "Removed.Dependency.dll"), "left by an older build");
-        await RunAsync("dotnet", ["build", Path.Combine(module, project.Groups["name"].Value), "-t:PackModule", "--nologo", "-v:q"], module);
+        await DotnetCli.RunAsync(_folder, module, ["build", Path.Combine(module, project.Groups["name"].Value), "-t:PackModule", "--nologo", "-v:q"]);
         var version = (string)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(module, "module.json")))!["version"]!;
         using (var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(module, "dist", $"allergies-{version}.emrmodule")))
         {
@@ -83,12 +83,12 @@ public sealed partial class SdkPackageTests : IDisposable
         }
 
         // The same module built against a 2.0.0 sdk is refused, with the side to change named.
-        await RunAsync("dotnet", ["pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", "Release", "-o", feed, "--nologo", "-p:Version=2.0.0"], _folder.Path);
+        await DotnetCli.RunAsync(_folder, _folder.Path, ["pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", "Release", "-o", feed, "--nologo", "-p:Version=2.0.0"]);
         var future = _folder.Combine("future");
         CopySampleSources(future, withMigrations: true);
         File.Copy(Path.Combine(module, "nuget.config"), Path.Combine(future, "nuget.config"));
         File.WriteAllText(Path.Combine(future, project.Groups["name"].Value), project.Groups["xml"].Value.Replace($"Version=\"{ModularEmr.Sdk.Modules.SdkInfo.Version}\"", "Version=\"2.0.0\"", StringComparison.Ordinal));
-        await RunAsync("dotnet", ["build", future, "--nologo", "-v:q"], future);
+        await DotnetCli.RunAsync(_folder, future, ["build", future, "--nologo", "-v:q"]);
         var refused = await Assert.ThrowsAsync<ModularEmr.Host.Modules.ModuleConfigurationException>(() =>
             EmrTestHost.BuildAsync(_folder.Combine("data2"), ModulesFileBuilder.Shipped().Add("allergies", future).WriteTo(_folder, "modules2.json")));
         Assert.Contains($"module 'allergies': was built against sdk 2.x, but this host has sdk {ModularEmr.Sdk.Modules.SdkInfo.Version}", refused.Message, StringComparison.Ordinal);
@@ -110,43 +110,6 @@ public sealed partial class SdkPackageTests : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             File.Copy(file, destination);
         }
-    }
-
-    private static async Task<string> TokenAsync(HttpClient client, string scope)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/ws/oauth2/token")
-        {
-            Content = new FormUrlEncodedContent([new("grant_type", "password"), new("username", "admin"), new("password", "Admin123"), new("scope", scope)]),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("xyz-emr:xyz-emr-secret"u8.ToArray()));
-        using var response = await client.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return (string)JsonNode.Parse(body)!["access_token"]!;
-    }
-
-    private async Task RunAsync(string command, string[] args, string workingDirectory, params (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // A package cache of its own: a ModularEmr.Sdk of this version cached by an earlier run must not stand in for this one.
-        start.Environment["NUGET_PACKAGES"] = _folder.Combine("packages");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', args)} failed:\n{await output}\n{await error}");
     }
 
     [GeneratedRegex("```bash outside-repo\\n(?<script>.*?)```", RegexOptions.Singleline)]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ModularEmr.Tests.Infrastructure;
 
@@ -30,15 +29,15 @@ public sealed class TemplateTests : IDisposable
         var module = _folder.Combine("Contoso.Vitals");
 
         // What the solution's build made, packed as it is: the sdk, and the kit carrying the host and modules.
-        await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", Configuration, "--no-build", "-o", feed, "--nologo");
-        await RunAsync("dotnet", "pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk.Testing", "ModularEmr.Sdk.Testing.csproj"), "-c", Configuration, "--no-build", "-o", feed, "--nologo");
+        await DotnetCli.RunAsync(_folder, _folder.Path, ["pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk", "ModularEmr.Sdk.csproj"), "-c", Configuration, "--no-build", "-o", feed, "--nologo"]);
+        await DotnetCli.RunAsync(_folder, _folder.Path, ["pack", Path.Combine(Repository.Root, "sdk", "ModularEmr.Sdk.Testing", "ModularEmr.Sdk.Testing.csproj"), "-c", Configuration, "--no-build", "-o", feed, "--nologo"]);
         Assert.True(File.Exists(Path.Combine(feed, $"ModularEmr.Sdk.Testing.{ModularEmr.Sdk.Modules.SdkInfo.Version}.nupkg")), "the kit is released at the sdk's version");
 
         // A template hive of its own, so that the machine's templates are neither used nor changed.
-        await RunAsync("dotnet", "new", "install", Path.Combine(Repository.Root, "templates", "EmrModule"), "--debug:custom-hive", hive);
-        await RunAsync("dotnet", "new", "emr-module", "-n", "Contoso.Vitals", "-o", module, "--debug:custom-hive", hive);
-        await RunAsync("dotnet", "new", "nugetconfig", "-o", module, "--force", "--debug:custom-hive", hive);
-        await RunAsync("dotnet", "nuget", "add", "source", feed, "--name", "modularemr", "--configfile", Path.Combine(module, "nuget.config"));
+        await DotnetCli.RunAsync(_folder, _folder.Path, ["new", "install", Path.Combine(Repository.Root, "templates", "EmrModule"), "--debug:custom-hive", hive]);
+        await DotnetCli.RunAsync(_folder, _folder.Path, ["new", "emr-module", "-n", "Contoso.Vitals", "-o", module, "--debug:custom-hive", hive]);
+        await DotnetCli.RunAsync(_folder, _folder.Path, ["new", "nugetconfig", "-o", module, "--force", "--debug:custom-hive", hive]);
+        await DotnetCli.RunAsync(_folder, _folder.Path, ["nuget", "add", "source", feed, "--name", "modularemr", "--configfile", Path.Combine(module, "nuget.config")]);
 
         // A dotted name becomes one identifier, alike for folders, files, namespace, assembly and the module id.
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(module, "ContosoVitals", "module.json")))!;
@@ -51,29 +50,8 @@ public sealed class TemplateTests : IDisposable
             Assert.False(text.Contains("EmrModule1", StringComparison.Ordinal) || text.Contains("templatemoduleid", StringComparison.Ordinal), $"{file} still names the template");
         }
 
-        var tested = await RunAsync("dotnet", "test", Path.Combine(module, "ContosoVitals.slnx"), "--nologo");
+        var tested = await DotnetCli.RunAsync(_folder, _folder.Path, ["test", Path.Combine(module, "ContosoVitals.slnx"), "--nologo"]);
         Assert.Contains("Passed!", tested, StringComparison.Ordinal);
         Assert.Matches(@"Failed:\s+0, Passed:\s+3", tested);
-    }
-
-    private async Task<string> RunAsync(string command, params string[] args)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _folder.Path };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // A package cache of its own: packages of this version cached by an earlier run must not stand in for these.
-        start.Environment["NUGET_PACKAGES"] = _folder.Combine("packages");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', args)} failed:\n{await output}\n{await error}");
-        return await output;
     }
 }
